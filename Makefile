@@ -1,0 +1,40 @@
+# Two commands on a fresh Debian/Ubuntu machine with Python 3.11+:
+#   make run    sets up .venv and starts the app
+#   make test   sets up .venv (with the test extra) and runs the tests headless
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# Shared libraries the wheels do not bring: PortAudio (sounddevice) and what Qt's xcb/offscreen
+# platforms load.
+SYSTEM_LIBS := libportaudio.so.2 libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libglib-2.0.so.0 libdbus-1.so.3
+DEBIAN_PACKAGES := libportaudio2 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
+
+.PHONY: run test system-check lint demo
+
+system-check:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "SalesMirror needs Python 3.11 or newer; this is " + sys.version.split()[0])'
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing: sudo apt-get install python3-venv"; exit 1; }
+	@missing=""; for lib in $(SYSTEM_LIBS); do ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Missing system libraries:$$missing"; \
+	  echo "Install them with: sudo apt-get install $(DEBIAN_PACKAGES)"; exit 1; fi
+
+$(BIN)/salesmirror: pyproject.toml | system-check
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(BIN)/salesmirror
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(BIN)/salesmirror
+	$(BIN)/salesmirror
+
+test: $(VENV)/.test-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check salesmirror tests
+	$(BIN)/mypy

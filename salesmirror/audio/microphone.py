@@ -1,0 +1,68 @@
+"""A live input device as an `AudioSource`: your microphone, or a monitor/loopback for the other side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np  # imported before any stream starts, never inside the callback
+
+from salesmirror.audio.devices import AudioUnavailableError, find_input_device, portaudio
+from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink, SourceEnded
+from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.voice_activity import SAMPLE_RATE
+
+
+class InputDeviceSource:
+    """Records one device at 16 kHz mono int16 in blocks of 50 ms.
+
+    The PortAudio callback only copies the block into the sink (a queue put that never blocks) and
+    counts overflows; everything else happens in workers.
+    """
+
+    def __init__(self, speaker: Speaker, device_name: str | None = None) -> None:
+        self._speaker = speaker
+        self._device_name = device_name
+        self._stream: Any = None
+        self.overflows = 0
+
+    @property
+    def speakers(self) -> tuple[Speaker, ...]:
+        return (self._speaker,)
+
+    @property
+    def description(self) -> str:
+        return self._device_name or "default microphone"
+
+    def start(self, sink: BlockSink) -> None:
+        sd = portaudio()
+        device = find_input_device(self._device_name)
+        speaker = self._speaker
+
+        def on_block(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
+            if status.input_overflow:
+                self.overflows += 1
+            sink(AudioBlock(speaker, indata[:, 0].copy()))
+
+        def on_finished() -> None:
+            if self._stream is not None:  # ended by the device, not by stop()
+                sink(SourceEnded(speaker, f"The input device “{device.name}” stopped delivering audio."))
+
+        try:
+            self._stream = sd.InputStream(
+                device=device.index,
+                samplerate=SAMPLE_RATE,
+                channels=1,
+                dtype="int16",
+                blocksize=BLOCK_SAMPLES,
+                callback=on_block,
+                finished_callback=on_finished,
+            )
+            self._stream.start()
+        except sd.PortAudioError as exc:
+            self._stream = None
+            raise AudioUnavailableError(f"“{device.name}” cannot be opened for recording: {exc}") from None
+
+    def stop(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()

@@ -1,0 +1,49 @@
+"""The one interface every audio input shares: the microphone, a second device and recorded files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.voice_activity import SAMPLE_RATE
+
+BLOCK_SECONDS = 0.05
+BLOCK_SAMPLES = int(SAMPLE_RATE * BLOCK_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioBlock:
+    """A block of 16 kHz mono int16 samples from one speaker's channel."""
+
+    speaker: Speaker
+    samples: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEnded:
+    """A channel has no more audio: a file ended, or a device failed (then `error` says why)."""
+
+    speaker: Speaker
+    error: str | None = None
+
+
+SourceEvent = AudioBlock | SourceEnded
+BlockSink = Callable[[SourceEvent], None]
+
+
+class AudioSource(Protocol):
+    """Starts delivering blocks to a sink from its own thread, until stopped or exhausted."""
+
+    @property
+    def speakers(self) -> tuple[Speaker, ...]: ...
+
+    @property
+    def description(self) -> str: ...
+
+    def start(self, sink: BlockSink) -> None: ...
+
+    def stop(self) -> None: ...

@@ -1,0 +1,141 @@
+"""The `salesmirror` command: the live window by default, `analyze` for recorded calls and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from salesmirror import __version__
+from salesmirror.audio.decode import AudioFileError
+from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.script import ScriptError
+from salesmirror.speech.model_folder import ModelError, check_model_folder
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a mistake in one line, like every other error here."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="salesmirror",
+        description="A private sales-call coach: talk ratio, monologues and calm nudges, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"salesmirror {__version__}")
+    parser.add_argument("--you", type=Path, metavar="YOU.wav", help="play this recording as you")
+    parser.add_argument("--them", type=Path, metavar="THEM.wav", help="...and this one as them")
+    parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder to use")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    analyze = commands.add_parser(
+        "analyze", help="analyse a recorded call or a timed script and print a summary"
+    )
+    analyze.add_argument("--you", type=Path, metavar="YOU.wav", help="your side of the call")
+    analyze.add_argument("--them", type=Path, metavar="THEM.wav", help="the other side")
+    analyze.add_argument("--script", type=Path, metavar="CALL.jsonl", help="a timed transcript")
+    analyze.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder")
+    analyze.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "analyze":
+            return _analyze(args)
+        return _run_window(args)
+    except (AudioFileError, ScriptError, ModelError, UsageError) as exc:
+        print(f"salesmirror: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+class UsageError(ValueError):
+    pass
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from salesmirror.analysis import analyze_recording, analyze_script
+
+    if args.script is not None:
+        if args.you or args.them or args.model:
+            raise UsageError("--script cannot be combined with --you, --them or --model")
+        summary = analyze_script(args.script).summary()
+        problems: list[str] = []
+    else:
+        tracks = _tracks(args)
+        if not tracks:
+            raise UsageError("give --you and/or --them recordings, or --script CALL.jsonl")
+        model = check_model_folder(args.model) if args.model else None
+        session, problems = analyze_recording(tracks, model)
+        summary = session.summary()
+        if model is None:
+            summary["recognition"] = "off (talk time only: no --model given)"
+    for problem in problems:
+        print(f"salesmirror: warning: {problem}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(format_summary(summary))
+    return 0
+
+
+def _tracks(args: argparse.Namespace) -> dict[Speaker, Path]:
+    return {
+        speaker: path
+        for speaker, path in ((Speaker.YOU, args.you), (Speaker.THEM, args.them))
+        if path is not None
+    }
+
+
+def _clock(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def format_summary(summary: dict) -> str:
+    """The human-readable `analyze` report."""
+    ratio = summary["talk_ratio_you"]
+    share = "—" if ratio is None else f"{ratio * 100:.0f} %"
+    verdict = ""
+    if ratio is not None:
+        verdict = "  (too much: above 65 %)" if ratio > 0.65 else "  (target: about 43 %)"
+    lines = [
+        f"Call length        {_clock(summary['duration_s'])}",
+        f"You talked         {_clock(summary['you_seconds'])}",
+        f"They talked        {_clock(summary['them_seconds'])}",
+        f"Your share         {share}{verdict}",
+        f"Longest monologue  {_clock(summary['longest_monologue_s'])}",
+    ]
+    if "recognition" in summary:
+        lines.append(f"Recognition        {summary['recognition']}")
+    nudges = summary["nudges"]
+    lines.append("")
+    lines.append(f"Nudges ({len(nudges)})" if nudges else "Nudges: none — well done")
+    for n in nudges:
+        lines.append(f"  {_clock(n['t'])}  {n['text']}")
+        lines.append(f"        because {n['evidence']}")
+    if summary["transcript"]:
+        lines.append("")
+        lines.append("Transcript")
+        for line in summary["transcript"]:
+            who = "You " if line["speaker"] == "you" else "Them"
+            lines.append(f"  {_clock(line['start'])}  {who}  {line['text']}")
+    return "\n".join(lines)
+
+
+def _run_window(args: argparse.Namespace) -> int:
+    from salesmirror.audio.decode import load_audio
+
+    # Decoded here so a bad file fails with a clear message before any window opens.
+    recorded = {speaker: load_audio(path) for speaker, path in _tracks(args).items()}
+    model = check_model_folder(args.model) if args.model else None
+    from salesmirror.ui.application import run_app
+
+    return run_app(recorded_call=recorded or None, model_override=model)

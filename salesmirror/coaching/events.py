@@ -1,0 +1,89 @@
+"""The plain data that flows through the coaching core and out to the UI, the CLI and storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Speaker(StrEnum):
+    """The two logical channels of a call: the seller's microphone and the other side."""
+
+    YOU = "you"
+    THEM = "them"
+
+    @property
+    def other(self) -> Speaker:
+        return Speaker.THEM if self is Speaker.YOU else Speaker.YOU
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of speech by one speaker, in session seconds."""
+
+    speaker: Speaker
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognised word with its session times."""
+
+    text: str
+    start: float
+    end: float
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """A finished (final) recognition result, or one line of a timed script."""
+
+    speaker: Speaker
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PartialText:
+    """Recogniser's running guess for the utterance in progress; replaced, never stored."""
+
+    speaker: Speaker
+    t: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    """A coaching cue, with the evidence that triggered it so a seller can judge it afterwards."""
+
+    t: float
+    kind: str
+    text: str
+    evidence: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"t": round(self.t, 2), "kind": self.kind, "text": self.text, "evidence": self.evidence}
+
+
+@dataclass(slots=True)
+class TalkFigures:
+    """A snapshot of the talk-time figures, cheap to copy into the UI's mailbox."""
+
+    t: float = 0.0
+    you_seconds: float = 0.0
+    them_seconds: float = 0.0
+    ratio_you: float | None = None
+    recent_ratio_you: float | None = None
+    you_active: bool = False
+    them_active: bool = False
+    monologue_s: float = 0.0
+    longest_monologue_s: float = 0.0
+    segments: list[Segment] = field(default_factory=list)

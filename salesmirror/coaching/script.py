@@ -1,0 +1,94 @@
+"""Timed call scripts: one JSON object a line with `start`, `end`, `speaker` and `text`.
+
+A script drives the coaching core exactly as a live call does (activity frames, then each line as a
+finished utterance at its end time), so the English coaching logic is testable without audio.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from salesmirror.coaching.events import Speaker, Utterance
+from salesmirror.coaching.session import CoachingSession
+from salesmirror.coaching.voice_activity import FRAME_SECONDS
+
+
+class ScriptError(ValueError):
+    """A script file that cannot be read; the message names the file and line."""
+
+
+def _number(obj: dict[str, object], key: str, where: str) -> float:
+    value = obj.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ScriptError(f"{where}: '{key}' must be a number of seconds")
+    if value < 0:
+        raise ScriptError(f"{where}: '{key}' must not be negative")
+    return float(value)
+
+
+def parse_script_line(line: str, where: str) -> Utterance:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ScriptError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(obj, dict):
+        raise ScriptError(f"{where}: expected a JSON object")
+    start, end = _number(obj, "start", where), _number(obj, "end", where)
+    if end < start:
+        raise ScriptError(f"{where}: 'end' ({end}) is before 'start' ({start})")
+    speaker = obj.get("speaker")
+    if speaker not in ("you", "them"):
+        raise ScriptError(f'{where}: \'speaker\' must be "you" or "them"')
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise ScriptError(f"{where}: 'text' must be a string")
+    return Utterance(Speaker(speaker), start, end, text.strip())
+
+
+def load_script(path: Path) -> list[Utterance]:
+    """Read and validate a script; lines come back sorted by start time."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScriptError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ScriptError(f"{path}: is a folder, not a script file") from None
+    except UnicodeDecodeError:
+        raise ScriptError(f"{path}: not a text file (expected UTF-8 JSON lines)") from None
+    except OSError as exc:
+        raise ScriptError(f"{path}: cannot be read ({exc.strerror})") from None
+    lines = [
+        parse_script_line(line, f"{path}:{number}")
+        for number, line in enumerate(raw.splitlines(), start=1)
+        if line.strip()
+    ]
+    if not lines:
+        raise ScriptError(f"{path}: the script is empty")
+    return sorted(lines, key=lambda u: u.start)
+
+
+def _frame_index(seconds: float) -> int:
+    return round(seconds / FRAME_SECONDS)
+
+
+def run_script(lines: list[Utterance], session: CoachingSession) -> None:
+    """Play a script through a session: each line is speech from start to end, then a final result."""
+    duration_frames = max(_frame_index(u.end) for u in lines)
+    you = bytearray(duration_frames)
+    them = bytearray(duration_frames)
+    for u in lines:
+        lane = you if u.speaker is Speaker.YOU else them
+        lane[_frame_index(u.start) : _frame_index(u.end)] = b"\x01" * (
+            _frame_index(u.end) - _frame_index(u.start)
+        )
+    by_end = sorted(lines, key=lambda u: u.end)
+    next_line = 0
+    for frame in range(duration_frames + 1):
+        while next_line < len(by_end) and _frame_index(by_end[next_line].end) <= frame:
+            session.on_utterance(by_end[next_line])
+            next_line += 1
+        if frame < duration_frames:
+            session.on_frame(bool(you[frame]), bool(them[frame]))
+    session.finish()

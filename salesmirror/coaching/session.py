@@ -1,0 +1,82 @@
+"""One call's coaching state: talk time, transcript and nudges, fed in session order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from salesmirror.coaching.events import Nudge, TalkFigures, Utterance
+from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings
+from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
+
+
+@dataclass(frozen=True, slots=True)
+class CoachSettings:
+    talk_time: TalkTimeSettings = field(default_factory=TalkTimeSettings)
+    nudges: NudgeSettings = field(default_factory=NudgeSettings)
+
+
+NudgeListener = Callable[[Nudge], None]
+
+
+class CoachingSession:
+    """Feeds activity frames and finished utterances to the talk-time tracker and the nudge rules.
+
+    Not thread-safe by design: exactly one worker owns it and everything reaches it through that
+    worker's queue, which keeps the order of events the order of session time.
+    """
+
+    def __init__(self, settings: CoachSettings | None = None, on_nudge: NudgeListener | None = None) -> None:
+        self.settings = settings or CoachSettings()
+        self.talk = TalkTimeTracker(self.settings.talk_time)
+        self.nudges = NudgeEngine(self.settings.nudges)
+        self.transcript: list[Utterance] = []
+        self._on_nudge = on_nudge
+
+    @property
+    def now(self) -> float:
+        return self.talk.now
+
+    def on_frame(self, you: bool, them: bool) -> None:
+        self.talk.step(you, them)
+        self._emit(self.nudges.on_talk(self.talk.now, self.talk.current_monologue_s))
+
+    def on_utterance(self, utterance: Utterance) -> None:
+        self.transcript.append(utterance)
+        self._emit(self.nudges.on_utterance(utterance))
+
+    def _emit(self, nudge: Nudge | None) -> None:
+        if nudge is not None and self._on_nudge is not None:
+            self._on_nudge(nudge)
+
+    def finish(self) -> None:
+        self.talk.finish()
+
+    def figures(self) -> TalkFigures:
+        return self.talk.figures()
+
+    def summary(self) -> dict[str, object]:
+        """The `analyze --json` object: figures, segments, nudges and transcript."""
+        figures = self.talk.figures(with_segments=True)
+        ratio = figures.ratio_you
+        return {
+            "duration_s": round(figures.t, 2),
+            "you_seconds": round(figures.you_seconds, 2),
+            "them_seconds": round(figures.them_seconds, 2),
+            "talk_ratio_you": None if ratio is None else round(ratio, 4),
+            "longest_monologue_s": round(figures.longest_monologue_s, 2),
+            "segments": [
+                {"speaker": str(s.speaker), "start": round(s.start, 2), "end": round(s.end, 2)}
+                for s in figures.segments
+            ],
+            "nudges": [n.to_json() for n in self.nudges.fired],
+            "transcript": [
+                {
+                    "speaker": str(u.speaker),
+                    "start": round(u.start, 2),
+                    "end": round(u.end, 2),
+                    "text": u.text,
+                }
+                for u in sorted(self.transcript, key=lambda u: u.start)
+            ],
+        }

