@@ -9,7 +9,11 @@ BIN    := $(VENV)/bin
 SYSTEM_LIBS := libportaudio.so.2 libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libglib-2.0.so.0 libdbus-1.so.3
 DEBIAN_PACKAGES := libportaudio2 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
 
-.PHONY: run test system-check lint demo
+# The window itself (make run) also needs Qt's X11 platform libraries.
+GUI_LIBS := libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxkbcommon-x11.so.0
+GUI_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0
+
+.PHONY: run test system-check gui-check lint
 
 system-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "SalesMirror needs Python 3.11 or newer; this is " + sys.version.split()[0])'
@@ -18,6 +22,12 @@ system-check:
 	if [ -n "$$missing" ]; then \
 	  echo "Missing system libraries:$$missing"; \
 	  echo "Install them with: sudo apt-get install $(DEBIAN_PACKAGES)"; exit 1; fi
+
+gui-check:
+	@missing=""; for lib in $(GUI_LIBS); do ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Missing libraries for the window:$$missing"; \
+	  echo "Install them with: sudo apt-get install $(GUI_PACKAGES)"; exit 1; fi
 
 $(BIN)/salesmirror: pyproject.toml | system-check
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +39,8 @@ $(VENV)/.test-deps: $(BIN)/salesmirror
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-run: $(BIN)/salesmirror
-	$(BIN)/salesmirror
+run: $(BIN)/salesmirror | gui-check
+	$(BIN)/salesmirror $(ARGS)
 
 test: $(VENV)/.test-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -1,0 +1,223 @@
+"""The model catalogue and the model download: the only code in SalesMirror that uses the network,
+and only when the user asks for it.
+
+A download goes to `<name>.zip.downloading` (resumed with an HTTP range request after a cancel or a
+dropped connection), is checked against the published MD5 when there is one, unpacked into a
+temporary folder with every path checked to stay inside it, and only then moved into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+import time
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.error import HTTPError, URLError
+
+from salesmirror.resource_files import resource_path
+from salesmirror.speech.model_folder import ModelError, check_model_folder
+
+CATALOGUE_URL = "https://alphacephei.com/vosk/models/model-list.json"
+_CHUNK = 256 * 1024
+_PROGRESS_EVERY_S = 0.2
+_TIMEOUT_S = 30
+
+
+class DownloadError(RuntimeError):
+    """A download that failed; the message says why and whether trying again may help."""
+
+
+class DownloadCancelled(Exception):  # noqa: N818 - a signal, not an error
+    """The user cancelled; the partial file is kept so the next try resumes."""
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    name: str
+    language: str
+    language_code: str
+    size_bytes: int
+    size_text: str
+    url: str
+    md5: str
+    kind: str
+
+    @property
+    def is_english(self) -> bool:
+        return self.language_code.startswith("en")
+
+
+def parse_catalogue(raw: str) -> list[CatalogueEntry]:
+    """Entries of the official model list, obsolete ones left out, English first then by size."""
+    try:
+        items = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DownloadError(f"The model list is not valid JSON ({exc.msg}).") from None
+    if not isinstance(items, list):
+        raise DownloadError("The model list has an unexpected shape.")
+    entries = []
+    for item in items:
+        if not isinstance(item, dict) or str(item.get("obsolete", "false")).lower() == "true":
+            continue
+        if not item.get("url") or not item.get("name"):
+            continue
+        entries.append(
+            CatalogueEntry(
+                name=str(item["name"]),
+                language=str(item.get("lang_text", item.get("lang", "?"))),
+                language_code=str(item.get("lang", "")),
+                size_bytes=int(item.get("size") or 0),
+                size_text=str(item.get("size_text", "")),
+                url=str(item["url"]),
+                md5=str(item.get("md5", "")),
+                kind=str(item.get("type", "")),
+            )
+        )
+    return sorted(entries, key=lambda e: (not e.is_english, e.language, e.size_bytes))
+
+
+def bundled_catalogue() -> list[CatalogueEntry]:
+    """A snapshot shipped with the app, shown before the user asks for the current list."""
+    return parse_catalogue(resource_path("vosk-model-list.json").read_text(encoding="utf-8"))
+
+
+def fetch_catalogue(url: str = CATALOGUE_URL) -> list[CatalogueEntry]:
+    """The current official list (network: call only when the user asked)."""
+    try:
+        with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as response:
+            return parse_catalogue(response.read().decode("utf-8"))
+    except (URLError, OSError) as exc:
+        raise DownloadError(f"The model list could not be fetched: {_reason(exc)}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done_bytes: int
+    total_bytes: int | None
+    bytes_per_s: float
+
+    @property
+    def eta_s(self) -> float | None:
+        if not self.total_bytes or self.bytes_per_s <= 0:
+            return None
+        return max(0.0, (self.total_bytes - self.done_bytes) / self.bytes_per_s)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, HTTPError):
+        return f"the server answered {exc.code} {exc.reason}"
+    if isinstance(exc, URLError):
+        return f"{exc.reason} (are you online?)"
+    return str(exc)
+
+
+def download_model(
+    url: str,
+    models_dir: Path,
+    expected_md5: str = "",
+    on_progress: Callable[[Progress], None] = lambda p: None,
+    cancel: threading.Event | None = None,
+) -> Path:
+    """Download, verify and unpack one model archive; returns the model folder."""
+    cancel = cancel or threading.Event()
+    models_dir.mkdir(parents=True, exist_ok=True)
+    archive_name = PurePosixPath(url.split("?", maxsplit=1)[0]).name or "model.zip"
+    partial = models_dir / f"{archive_name}.downloading"
+    _fetch(url, partial, on_progress, cancel)
+    if expected_md5:
+        actual = _md5(partial)
+        if actual != expected_md5.lower():
+            partial.unlink()
+            raise DownloadError(
+                f"The download of {archive_name} is damaged (checksum mismatch); it was deleted. "
+                "Please try again."
+            )
+    folder = unpack_model(partial, models_dir)
+    partial.unlink()
+    return folder
+
+
+def _fetch(url: str, partial: Path, on_progress: Callable[[Progress], None], cancel: threading.Event) -> None:
+    have = partial.stat().st_size if partial.exists() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    try:
+        response = urllib.request.urlopen(request, timeout=_TIMEOUT_S)
+    except HTTPError as exc:
+        if exc.code == 416 and have:  # already complete
+            return
+        raise DownloadError(f"The model could not be downloaded: {_reason(exc)}") from None
+    except (URLError, OSError) as exc:
+        raise DownloadError(f"The model could not be downloaded: {_reason(exc)}") from None
+    with response:
+        resumed = response.status == 206
+        if not resumed:
+            have = 0
+        length = response.headers.get("Content-Length")
+        total = have + int(length) if length else None
+        started, last_report, done = time.monotonic(), 0.0, have
+        try:
+            with partial.open("ab" if resumed else "wb") as out:
+                while chunk := response.read(_CHUNK):
+                    if cancel.is_set():
+                        raise DownloadCancelled()
+                    out.write(chunk)
+                    done += len(chunk)
+                    now = time.monotonic()
+                    if now - last_report >= _PROGRESS_EVERY_S:
+                        last_report = now
+                        rate = (done - have) / max(now - started, 1e-6)
+                        on_progress(Progress(done, total, rate))
+        except OSError as exc:
+            raise DownloadError(f"The download stopped: {_reason(exc)}; try again to resume.") from None
+    on_progress(Progress(done, total, 0.0))
+    if total is not None and done < total:
+        raise DownloadError("The connection closed before the model was complete; try again to resume.")
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def unpack_model(archive: Path, models_dir: Path) -> Path:
+    """Unpack a model zip into `models_dir`, refusing any entry that would land outside it."""
+    base = archive.name.removesuffix(".downloading").removesuffix(".zip")
+    staging = models_dir / f".unpacking-{base}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        try:
+            with zipfile.ZipFile(archive) as zipped:
+                root = staging.resolve()
+                for member in zipped.infolist():
+                    target = (staging / member.filename).resolve()
+                    if not target.is_relative_to(root) or member.filename.startswith(("/", "\\")):
+                        raise DownloadError(
+                            f"The archive {archive.name} tries to write outside the models folder "
+                            f"({member.filename}); it was refused."
+                        )
+                zipped.extractall(staging)
+        except zipfile.BadZipFile:
+            raise DownloadError(f"{archive.name} is not a valid zip archive.") from None
+        tops = list(staging.iterdir())
+        model_root = tops[0] if len(tops) == 1 and tops[0].is_dir() else staging
+        try:
+            check_model_folder(model_root)
+        except ModelError as exc:
+            raise DownloadError(f"The archive does not hold a Vosk model: {exc}") from None
+        destination = models_dir / (model_root.name if model_root is not staging else base)
+        if destination.exists():
+            shutil.rmtree(destination)
+        model_root.rename(destination)
+        return destination
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

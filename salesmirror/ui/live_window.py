@@ -1,0 +1,307 @@
+"""The compact live window that sits beside a video call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salesmirror.coaching.events import Nudge, PartialText, Speaker, Utterance
+from salesmirror.settings import Settings
+from salesmirror.ui import theme
+from salesmirror.ui.live_session import LiveSession
+from salesmirror.ui.widgets.activity_light import ActivityLight
+from salesmirror.ui.widgets.nudge_banner import NudgeBanner
+from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
+
+REFRESH_MS = 100  # the gauge and lights are fed from the pipeline's mailbox at 10 Hz
+
+
+def clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True)
+class WindowActions:
+    """What the window can ask of the application, which owns settings, models and dialogs."""
+
+    open_settings: Callable[[], None]
+    choose_model_folder: Callable[[], None]
+    download_model: Callable[[], None]
+    save_settings: Callable[[], None]
+
+
+class LiveWindow(QWidget):
+    def __init__(
+        self,
+        session: LiveSession,
+        settings: Settings,
+        actions: WindowActions,
+        source_label: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        self.app_actions = actions
+        self.source_label = source_label
+        self.setWindowTitle("SalesMirror")
+        self.setMinimumSize(300, 420)
+        self.resize(360, 560)
+        self._build()
+        self._wire()
+        self._restore_geometry()
+        self.set_recognition_available(True)
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 12)
+        root.setSpacing(8)
+
+        header = QHBoxLayout()
+        self.status = QLabel("Ready")
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        header.addWidget(self.status, 1)
+        self.pin_button = QToolButton()
+        self.pin_button.setText("Pin")
+        self.pin_button.setCheckable(True)
+        self.pin_button.setToolTip("Keep this window on top of the call (Ctrl+P)")
+        self.settings_button = QToolButton()
+        self.settings_button.setText("Settings")
+        self.settings_button.setToolTip("Devices, model and thresholds (Ctrl+,)")
+        header.addWidget(self.pin_button)
+        header.addWidget(self.settings_button)
+        root.addLayout(header)
+
+        self.notice = QFrame()
+        self.notice.setObjectName("notice")
+        notice_layout = QVBoxLayout(self.notice)
+        notice_layout.setContentsMargins(10, 8, 10, 8)
+        self.notice_text = QLabel()
+        self.notice_text.setWordWrap(True)
+        self.notice_text.setStyleSheet("background: transparent;")
+        notice_layout.addWidget(self.notice_text)
+        notice_buttons = QHBoxLayout()
+        self.use_folder_button = QPushButton("Use a model folder…")
+        self.download_button = QPushButton("Download a model…")
+        notice_buttons.addWidget(self.use_folder_button)
+        notice_buttons.addWidget(self.download_button)
+        notice_layout.addLayout(notice_buttons)
+        root.addWidget(self.notice)
+
+        self.gauge = TalkRatioGauge()
+        root.addWidget(self.gauge, 3)
+
+        lights = QHBoxLayout()
+        self.you_light = ActivityLight("You", theme.YOU)
+        self.them_light = ActivityLight("Them", theme.THEM)
+        lights.addWidget(self.you_light)
+        lights.addWidget(self.them_light)
+        lights.addStretch(1)
+        monologue_box = QVBoxLayout()
+        monologue_caption = QLabel("monologue")
+        monologue_caption.setObjectName("muted")
+        monologue_caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.monologue = QLabel("0:00")
+        self.monologue.setObjectName("monologue")
+        self.monologue.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.monologue.setToolTip("How long you have talked without them speaking for a second")
+        monologue_box.addWidget(monologue_caption)
+        monologue_box.addWidget(self.monologue)
+        lights.addLayout(monologue_box)
+        root.addLayout(lights)
+
+        self.banner = NudgeBanner()
+        root.addWidget(self.banner)
+
+        self.transcript_toggle = QToolButton()
+
+        self.transcript_toggle.setText("Transcript")
+        self.transcript_toggle.setCheckable(True)
+        self.transcript_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.transcript_toggle.setArrowType(Qt.ArrowType.DownArrow)
+        self.transcript_toggle.setToolTip("Show or hide the live transcript (Ctrl+T)")
+        root.addWidget(self.transcript_toggle)
+        self.transcript = QPlainTextEdit()
+        self.transcript.setReadOnly(True)
+        self.transcript.setMaximumBlockCount(500)
+        self.transcript.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.partial = QLabel()
+        self.partial.setObjectName("muted")
+        self.partial.setWordWrap(True)
+        root.addWidget(self.transcript, 2)
+        root.addWidget(self.partial)
+
+        footer = QHBoxLayout()
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("primary")
+        self.start_button.setCheckable(True)
+        self.start_button.setToolTip("Start or stop listening (Space)")
+        self.elapsed = QLabel("0:00")
+        self.elapsed.setObjectName("muted")
+        footer.addWidget(self.start_button, 1)
+        footer.addWidget(self.elapsed)
+        root.addLayout(footer)
+
+        self.transcript_toggle.setChecked(self.settings.transcript_visible)
+        self._show_transcript(self.settings.transcript_visible)
+        self.pin_button.setChecked(self.settings.always_on_top)
+
+    def _wire(self) -> None:
+        self.start_button.clicked.connect(self.toggle_running)
+        self.pin_button.toggled.connect(self.set_always_on_top)
+        self.settings_button.clicked.connect(self.app_actions.open_settings)
+        self.use_folder_button.clicked.connect(self.app_actions.choose_model_folder)
+        self.download_button.clicked.connect(self.app_actions.download_model)
+        self.transcript_toggle.toggled.connect(self._show_transcript)
+        self.session.nudge.connect(self.show_nudge)
+        self.session.utterance.connect(self.add_utterance)
+        self.session.partial.connect(self.show_partial)
+        self.session.problem.connect(self.show_problem)
+        self.session.finished.connect(self._on_finished)
+        shortcuts = {
+            "Space": self.start_button.click,
+            "Ctrl+,": self.app_actions.open_settings,
+            "Ctrl+T": self.transcript_toggle.toggle,
+            "Ctrl+P": self.pin_button.toggle,
+            "Ctrl+Q": self.close,
+        }
+        for keys, slot in shortcuts.items():
+            QShortcut(QKeySequence(keys), self, slot)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+
+    # --- state ----------------------------------------------------------------------------
+
+    def set_recognition_available(self, available: bool, reason: str = "") -> None:
+        """Show or hide the 'talk time only' notice with its two ways out."""
+        self.notice.setVisible(not available)
+        self.use_folder_button.setVisible(True)
+        self.download_button.setVisible(True)
+        if not available:
+            self.notice_text.setText(
+                reason
+                or "Talk time only — no speech model is installed, so there is no transcript and "
+                "no nudges about what the customer says."
+            )
+
+    def explain_audio_problem(self, message: str) -> None:
+        """No microphone, or a device that cannot open: say what is needed instead of failing."""
+        self.notice.setVisible(True)
+        self.notice_text.setText(message)
+        self.use_folder_button.setVisible(False)
+        self.download_button.setVisible(False)
+
+    def toggle_running(self) -> None:
+        if self.session.running:
+            self.stop()
+        else:
+            self.start()
+
+    def start(self) -> None:
+        from salesmirror.audio.devices import AudioUnavailableError
+
+        try:
+            self.session.start()
+        except (AudioUnavailableError, OSError) as exc:
+            self.start_button.setChecked(False)
+            self.explain_audio_problem(str(exc))
+            self.status.setText("Not listening")
+            return
+        self.transcript.clear()
+        self._set_partial("")
+        self.start_button.setChecked(True)
+        self.start_button.setText("Stop")
+        self.status.setText(f"Listening: {self.source_label}")
+        self.refresh_timer.start()
+
+    def stop(self) -> None:
+        self.session.stop()
+        self.status.setText("Stopping…")
+
+    def _on_finished(self) -> None:
+        self.refresh()
+        self.refresh_timer.stop()
+        self.start_button.setChecked(False)
+        self.start_button.setText("Start")
+        self.status.setText("Call ended — press Start for a new one")
+        self.you_light.set_active(False)
+        self.them_light.set_active(False)
+
+    def refresh(self) -> None:
+        """Timer slot: copy the newest snapshot into the widgets (cheap, no computation)."""
+        snapshot = self.session.snapshot()
+        if snapshot is None:
+            return
+        figures = snapshot.figures
+        self.gauge.set_ratios(figures.recent_ratio_you, figures.ratio_you)
+        self.you_light.set_active(snapshot.you_speaking)
+        self.them_light.set_active(snapshot.them_speaking)
+        self.monologue.setText(clock(figures.monologue_s))
+        self.elapsed.setText(clock(figures.t))
+        if snapshot.recognition == "loading":
+            self._set_partial("Loading the speech model…")
+
+    def show_nudge(self, nudge: Nudge) -> None:
+        self.banner.show_nudge(nudge)
+
+    def add_utterance(self, utterance: Utterance) -> None:
+        who = "You" if utterance.speaker is Speaker.YOU else "Them"
+        self.transcript.appendPlainText(f"{clock(utterance.start)}  {who}: {utterance.text}")
+        self._set_partial("")
+
+    def show_partial(self, partial: PartialText) -> None:
+        who = "You" if partial.speaker is Speaker.YOU else "Them"
+        self._set_partial(f"{who}: {partial.text}…")
+
+    def _set_partial(self, text: str) -> None:
+        self.partial.setText(text)
+        self.partial.setVisible(bool(text) and self.transcript_toggle.isChecked())
+
+    def show_problem(self, message: str) -> None:
+        self.explain_audio_problem(message)
+
+    def set_always_on_top(self, on: bool) -> None:
+        self.settings.always_on_top = on
+        was_visible = self.isVisible()
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on)
+        if was_visible:
+            self.show()  # changing window flags hides a window
+
+    def _show_transcript(self, visible: bool) -> None:
+        self.settings.transcript_visible = visible
+        self.transcript.setVisible(visible)
+        self.partial.setVisible(visible and bool(self.partial.text()))
+        self.transcript_toggle.setArrowType(Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow)
+
+    def _restore_geometry(self) -> None:
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        if self.settings.always_on_top:
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember size and place; ask workers to stop without waiting for them."""
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.app_actions.save_settings()
+        self.refresh_timer.stop()
+        self.session.stop()
+        super().closeEvent(event)

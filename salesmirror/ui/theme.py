@@ -1,0 +1,38 @@
+"""Colours and type in one place: calm, high-contrast, readable from across a room."""
+
+from PySide6.QtGui import QColor
+
+BACKGROUND = QColor("#14181f")
+SURFACE = QColor("#1d232d")
+TEXT = QColor("#eef2f7")
+MUTED = QColor("#8b96a8")
+YOU = QColor("#5aa9e6")
+THEM = QColor("#f2b36b")
+HEALTHY = QColor("#4fbf8a")
+CAUTION = QColor("#e8c05a")
+TOO_MUCH = QColor("#e27d6b")
+NUDGE = QColor("#2c3a4f")
+NUDGE_ACCENT = QColor("#8fc1f0")
+
+# The talk-ratio bands: research on won deals puts the seller near 43 %; above 65 % hurts.
+TARGET_RATIO = 0.43
+HEALTHY_BAND = (0.30, 0.55)
+TOO_MUCH_FROM = 0.65
+
+STYLESHEET = f"""
+QWidget {{ background: {BACKGROUND.name()}; color: {TEXT.name()}; font-size: 10.5pt; }}
+QLabel#muted {{ color: {MUTED.name()}; }}
+QLabel#status {{ color: {MUTED.name()}; font-size: 9.5pt; }}
+QLabel#monologue {{ font-size: 15pt; font-weight: 600; }}
+QPushButton, QToolButton {{
+    background: {SURFACE.name()}; border: 1px solid #2e3746; border-radius: 6px; padding: 5px 8px;
+}}
+QPushButton:hover, QToolButton:hover {{ border-color: {NUDGE_ACCENT.name()}; }}
+QPushButton#primary {{ background: #2f6fa8; border-color: #3d86c6; font-weight: 600; }}
+QPushButton#primary:checked {{ background: #7a3a33; border-color: #a04c42; }}
+QToolButton:checked {{ background: #2f4a66; }}
+QPlainTextEdit, QListWidget, QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QTableWidget {{
+    background: {SURFACE.name()}; border: 1px solid #2e3746; border-radius: 6px;
+}}
+QFrame#notice {{ background: #2a2f22; border: 1px solid #5b5a34; border-radius: 8px; }}
+"""

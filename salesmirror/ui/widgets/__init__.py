@@ -1,0 +1,1 @@
+"""Painted, self-contained widgets used by the windows."""
