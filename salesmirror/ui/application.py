@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from salesmirror.audio.devices import AudioUnavailableError, list_input_devices
+from salesmirror.audio.devices import AudioUnavailableError, InputDevice, list_input_devices
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import AudioSource
@@ -38,9 +39,13 @@ class AppController(QObject):
         paths: AppPaths,
         recorded_call: dict[Speaker, np.ndarray] | None = None,
         model_override: Path | None = None,
+        playback_speed: float = 1.0,
+        list_devices: Callable[[], list[InputDevice]] = list_input_devices,
     ) -> None:
         super().__init__()
         self.paths = paths
+        self.playback_speed = playback_speed
+        self.list_devices = list_devices
         self.settings, settings_warning = load_settings(paths.settings_file)
         self.recorded_call = recorded_call
         self.model_override = model_override
@@ -63,7 +68,7 @@ class AppController(QObject):
 
     def _make_sources(self) -> list[AudioSource]:
         if self.recorded_call is not None:
-            return [FilePlayback(self.recorded_call, speed=1.0)]
+            return [FilePlayback(self.recorded_call, speed=self.playback_speed)]
         sources: list[AudioSource] = [InputDeviceSource(Speaker.YOU, self.settings.you_device)]
         if self.settings.them_device:
             sources.append(InputDeviceSource(Speaker.THEM, self.settings.them_device))
@@ -85,7 +90,7 @@ class AppController(QObject):
 
     def check_microphone(self) -> None:
         try:
-            devices = list_input_devices()
+            devices = self.list_devices()
         except AudioUnavailableError as exc:
             self.window.explain_audio_problem(str(exc))
             return
@@ -95,7 +100,7 @@ class AppController(QObject):
     # --- actions the window asks for ------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, list_input_devices, self._download, self.window)
+        dialog = SettingsDialog(self.settings, self.list_devices, self._download, self.window)
         if dialog.exec():
             self.save()
             self.update_model_notice()

@@ -106,6 +106,16 @@ class LiveWindow(QWidget):
         notice_layout.addLayout(notice_buttons)
         root.addWidget(self.notice)
 
+        self.audio_notice = QLabel()
+        self.audio_notice.setObjectName("audioNotice")
+        self.audio_notice.setWordWrap(True)
+        self.audio_notice.setStyleSheet(
+            "QLabel#audioNotice { background: #33262a; border: 1px solid #6b3f3a;"
+            " border-radius: 8px; padding: 8px; }"
+        )
+        self.audio_notice.hide()
+        root.addWidget(self.audio_notice)
+
         self.gauge = TalkRatioGauge()
         root.addWidget(self.gauge, 3)
 
@@ -194,8 +204,6 @@ class LiveWindow(QWidget):
     def set_recognition_available(self, available: bool, reason: str = "") -> None:
         """Show or hide the 'talk time only' notice with its two ways out."""
         self.notice.setVisible(not available)
-        self.use_folder_button.setVisible(True)
-        self.download_button.setVisible(True)
         if not available:
             self.notice_text.setText(
                 reason
@@ -205,10 +213,8 @@ class LiveWindow(QWidget):
 
     def explain_audio_problem(self, message: str) -> None:
         """No microphone, or a device that cannot open: say what is needed instead of failing."""
-        self.notice.setVisible(True)
-        self.notice_text.setText(message)
-        self.use_folder_button.setVisible(False)
-        self.download_button.setVisible(False)
+        self.audio_notice.setText(message)
+        self.audio_notice.setVisible(bool(message))
 
     def toggle_running(self) -> None:
         if self.session.running:
@@ -226,6 +232,7 @@ class LiveWindow(QWidget):
             self.explain_audio_problem(str(exc))
             self.status.setText("Not listening")
             return
+        self.explain_audio_problem("")
         self.transcript.clear()
         self._set_partial("")
         self.start_button.setChecked(True)

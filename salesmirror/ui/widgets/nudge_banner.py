@@ -49,6 +49,10 @@ class NudgeBanner(QFrame):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.hide()
 
+    def set_show_seconds(self, seconds: float) -> None:
+        """How long a nudge stays fully visible before it fades."""
+        self._hold.setInterval(round(seconds * 1000))
+
     @property
     def text(self) -> str:
         return self._text.text()

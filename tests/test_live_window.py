@@ -1,0 +1,167 @@
+"""The live window under pytest-qt: real widgets, real recordings played through the real pipeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from recordings import make_call
+
+from salesmirror.audio.devices import AudioUnavailableError, InputDevice
+from salesmirror.coaching.events import Speaker
+from salesmirror.paths import app_paths
+from salesmirror.settings import load_settings
+from salesmirror.ui.application import AppController
+from salesmirror.ui.settings_dialog import SettingsDialog
+
+FAST = 8.0  # play recordings eight times faster than real time
+
+
+def no_devices() -> list[InputDevice]:
+    return []
+
+
+@pytest.fixture
+def recorded_app(qtbot):
+    you, them, _ = make_call("ami_trn03")
+    controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=FAST)
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    yield controller
+    controller.shutdown()
+
+
+def test_playing_a_call_moves_the_gauge_and_finishes(qtbot, recorded_app):
+    window = recorded_app.window
+    window.start()
+    assert window.start_button.text() == "Stop"
+    with qtbot.waitSignal(recorded_app.session.finished, timeout=20_000):
+        pass
+    # ami_trn03 as "you": one speaker holds the floor for 29 of 30 seconds.
+    assert window.gauge.recent is not None and window.gauge.recent > 0.9
+    assert window.gauge.overall == pytest.approx(window.gauge.recent)
+    assert window.elapsed.text() == "0:30"
+    assert window.start_button.text() == "Start"
+    assert not window.you_light.active
+
+
+def test_a_nudge_appears_and_then_clears(qtbot, recorded_app):
+    recorded_app.settings.monologue_threshold_s = 20
+    window = recorded_app.window
+    window.banner.set_show_seconds(0.3)
+    window.start()
+    qtbot.waitUntil(window.banner.isVisible, timeout=20_000)
+    assert window.banner.text == "You've talked for 20 seconds — ask them a question"
+    assert window.banner.current is not None and window.banner.current.kind == "monologue"
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not recorded_app.session.running, timeout=20_000)
+
+
+def test_stop_returns_at_once_and_the_call_winds_down(qtbot, recorded_app):
+    window = recorded_app.window
+    window.start()
+    qtbot.waitUntil(lambda: window.elapsed.text() != "0:00", timeout=10_000)
+    with qtbot.waitSignal(recorded_app.session.finished, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.start_button.text() == "Start"
+
+
+def test_without_a_microphone_the_window_opens_and_explains(qtbot):
+    controller = AppController(app_paths(), list_devices=no_devices)
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    qtbot.waitUntil(controller.window.audio_notice.isVisible)
+    assert "No microphone was found" in controller.window.audio_notice.text()
+
+
+def test_start_with_a_missing_device_explains_instead_of_crashing(qtbot):
+    controller = AppController(app_paths(), list_devices=no_devices)
+    controller.settings.you_device = "USB headset that is not plugged in"
+    qtbot.addWidget(controller.window)
+    controller.window.start()
+    assert not controller.session.running
+    assert not controller.window.start_button.isChecked()
+    text = controller.window.audio_notice.text()
+    assert "not connected" in text or "No microphone" in text or "PortAudio" in text
+
+
+def test_without_a_model_it_says_talk_time_only_with_two_ways_out(qtbot, korean_model, tmp_path):
+    controller = AppController(app_paths(), list_devices=no_devices)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.show()
+    controller.update_model_notice()
+    assert window.notice.isVisible()
+    assert "Talk time only" in window.notice_text.text()
+    assert window.use_folder_button.isVisible() and window.download_button.isVisible()
+
+    controller.use_model_folder(tmp_path)
+    assert "is not a Vosk model folder" in window.notice_text.text()
+
+    controller.use_model_folder(korean_model)
+    assert not window.notice.isVisible()
+    saved, _ = load_settings(app_paths().settings_file)
+    assert saved.model_path == str(korean_model)
+
+
+def test_size_position_and_pin_are_remembered(qtbot):
+    first = AppController(app_paths(), list_devices=no_devices)
+    qtbot.addWidget(first.window)
+    first.window.show()
+    first.window.resize(420, 640)
+    first.window.pin_button.click()
+    assert first.window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    first.window.close()
+    stored = json.loads(app_paths().settings_file.read_text(encoding="utf-8"))
+    assert stored["always_on_top"] is True
+
+    second = AppController(app_paths(), list_devices=no_devices)
+    qtbot.addWidget(second.window)
+    assert (second.window.width(), second.window.height()) == (420, 640)
+    assert second.window.pin_button.isChecked()
+
+
+def test_transcript_collapses_and_the_choice_sticks(qtbot):
+    controller = AppController(app_paths(), list_devices=no_devices)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
+    assert window.transcript.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert not window.transcript.isVisible()
+    assert controller.settings.transcript_visible is False
+
+
+def test_settings_dialog_edits_thresholds_and_refuses_a_bad_model(qtbot, tmp_path: Path):
+    controller = AppController(app_paths(), list_devices=no_devices)
+    qtbot.addWidget(controller.window)
+    devices = [InputDevice(3, "Desk mic", "ALSA", 1, 48000.0, True)]
+    dialog = SettingsDialog(controller.settings, lambda: devices, lambda: None)
+    qtbot.addWidget(dialog)
+    dialog.monologue_s.setValue(75)
+    dialog.problem_on.setChecked(False)
+    dialog.them_device.setCurrentIndex(dialog.them_device.findData("Desk mic"))
+    dialog.model_path.setText(str(tmp_path))
+    dialog.accept()
+    assert "not a Vosk model folder" in dialog.error.text()
+    assert controller.settings.monologue_threshold_s == 90
+
+    dialog.model_path.setText("")
+    dialog.accept()
+    s = controller.settings
+    assert (s.monologue_threshold_s, s.problem_nudge, s.them_device) == (75.0, False, "Desk mic")
+    coach = s.coach_settings()
+    assert coach.nudges.monologue_s == 75 and not coach.nudges.problem_enabled
+
+
+def test_settings_dialog_explains_missing_audio(qtbot):
+    def broken() -> list[InputDevice]:
+        raise AudioUnavailableError("The PortAudio library is missing; install libportaudio2")
+
+    dialog = SettingsDialog(load_settings(app_paths().settings_file)[0], broken, lambda: None)
+    qtbot.addWidget(dialog)
+    assert "PortAudio library is missing" in dialog.device_note.text()

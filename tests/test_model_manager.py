@@ -1,0 +1,49 @@
+"""The model manager dialog: nothing fetched until asked, then list, download, install."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from model_server import md5, model_zip, serve
+
+from salesmirror.speech.model_folder import check_model_folder
+from salesmirror.ui.model_manager import ModelManagerDialog
+
+
+def test_dialog_fetches_the_list_and_installs_the_chosen_model(qtbot, tmp_path: Path):
+    archive = model_zip("vosk-model-small-en-us-test")
+    files = {"/m.zip": archive}
+    with serve(files) as (base, requests):
+        files["/list.json"] = json.dumps(
+            [
+                {"lang": "en-us", "lang_text": "US English", "name": "vosk-model-small-en-us-test",
+                 "url": f"{base}/m.zip", "size": len(archive), "size_text": "0.2MiB",
+                 "md5": md5(archive), "obsolete": "false"},
+                {"lang": "de", "lang_text": "German", "name": "de", "url": f"{base}/de.zip"},
+            ]
+        ).encode()  # fmt: skip
+        dialog = ModelManagerDialog(tmp_path / "models", catalogue_url=f"{base}/list.json")
+        qtbot.addWidget(dialog)
+        assert requests == [], "opening the dialog must not touch the network"
+        assert dialog.table.rowCount() > 0  # the bundled snapshot, English only
+
+        dialog.refresh_button.click()
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+        dialog.all_languages.setChecked(True)
+        assert dialog.table.rowCount() == 2
+        dialog.table.selectRow(0)
+
+        dialog.download_button.click()
+        qtbot.waitUntil(lambda: dialog.installed is not None, timeout=10_000)
+    assert dialog.installed == tmp_path / "models" / "vosk-model-small-en-us-test"
+    assert check_model_folder(dialog.installed)
+
+
+def test_dialog_reports_a_failed_download_and_stays_usable(qtbot, tmp_path: Path):
+    with serve({}) as (base, _):
+        dialog = ModelManagerDialog(tmp_path / "models", catalogue_url=f"{base}/list.json")
+        qtbot.addWidget(dialog)
+        dialog.refresh_button.click()
+        qtbot.waitUntil(lambda: "could not be fetched" in dialog.message.text(), timeout=10_000)
+        assert dialog.download_button.isEnabled()
