@@ -11,7 +11,8 @@ import numpy as np
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.voice_activity import SAMPLE_RATE
 
-BLOCK_SECONDS = 0.05
+# 60 ms: three whole voice-activity frames, so no block leaves a remainder to carry over.
+BLOCK_SECONDS = 0.06
 BLOCK_SAMPLES = int(SAMPLE_RATE * BLOCK_SECONDS)
 
 

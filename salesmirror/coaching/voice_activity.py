@@ -40,7 +40,7 @@ class FrameClassifier:
         if whole == 0:
             return []
         frames = samples[:whole].reshape(-1, FRAME_SAMPLES)
-        peaks = np.abs(frames.astype(np.int32)).max(axis=1)
+        peaks = np.maximum(frames.max(axis=1), -frames.min(axis=1).astype(np.int32))
         is_speech = self._vad.is_speech
         return [
             bool(peak >= _SILENCE_PEAK) and is_speech(frame.tobytes(), SAMPLE_RATE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, 
 _MAX_LAG_FRAMES = round(2.0 / FRAME_SECONDS)
 # Flat-out analysis may run this many blocks ahead of the analysis worker and recognisers.
 _FAST_BACKLOG_BLOCKS = 64
+# The UI reads snapshots at 10 Hz; building them more often than this is wasted work.
+_PUBLISH_EVERY_S = 0.05
 
 
 class PipelineListener(Protocol):
@@ -83,6 +86,7 @@ class CallPipeline:
         }
         self._latest = Snapshot(recognition="loading" if self._model else "off")
         self._model_error_reported = False
+        self._published_at = 0.0
         self._thread = threading.Thread(target=self._run, name="analysis")
         self.finished = threading.Event()
 
@@ -114,6 +118,11 @@ class CallPipeline:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the call is fully processed (for the CLI and tests, never the GUI)."""
         return self.finished.wait(timeout)
+
+    def submit(self, event: Utterance | PartialText) -> None:
+        """Hand the analysis worker a recognition event from outside the recognisers (a timed
+        script standing in for a model); it is handled in order with the audio."""
+        self._inbox.put(event)
 
     def latest(self) -> Snapshot:
         """The newest snapshot: a reference swap, safe to read from any thread."""
@@ -152,7 +161,8 @@ class CallPipeline:
                     self._on_source_ended(SourceEnded(speaker))
                 for worker in self._recognizers.values():
                     worker.cancel()
-            self._publish()
+            if time.monotonic() - self._published_at >= _PUBLISH_EVERY_S:
+                self._publish()
         self._join_recognizers()
         self._drain_frames(final=True)
         self.session.finish()
@@ -214,6 +224,7 @@ class CallPipeline:
                 recognition = "on"
             else:
                 recognition = "loading"
+        self._published_at = time.monotonic()
         self._latest = Snapshot(
             figures=self.session.figures(),
             you_speaking=self._speaking(Speaker.YOU),

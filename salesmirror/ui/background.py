@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
+from salesmirror.ui.gui_inbox import GuiInbox
+
 
 class BackgroundTask(QObject):
     """`job(report)` runs on a worker thread; `report(x)` emits `progress(x)` on the GUI thread.
 
-    `succeeded`/`failed` arrive as queued signals; exceptions of the expected types become a
-    message for the user, anything else is re-raised in the worker (a bug, not a user error).
+    `succeeded`/`failed` are emitted on the GUI thread through a `GuiInbox`; exceptions of the
+    expected types become a message for the user, anything else is a bug and propagates.
     """
 
     progress = Signal(object)
@@ -30,8 +31,10 @@ class BackgroundTask(QObject):
         self._job = job
         self._expected = expected_errors
         self._thread = threading.Thread(target=self._run, name="background-task", daemon=True)
+        self._inbox = GuiInbox(self)
 
     def start(self) -> None:
+        self._inbox.start()
         self._thread.start()
 
     def is_running(self) -> bool:
@@ -44,15 +47,13 @@ class BackgroundTask(QObject):
         try:
             result = self._job(self._report)
         except self._expected as exc:
-            self._emit(self.failed, str(exc))
+            self._inbox.post(self._finish, self.failed, str(exc))
         else:
-            self._emit(self.succeeded, result)
+            self._inbox.post(self._finish, self.succeeded, result)
 
     def _report(self, value: object) -> None:
-        self._emit(self.progress, value)
+        self._inbox.post(self.progress.emit, value)
 
-    @staticmethod
-    def _emit(signal: SignalInstance, value: object) -> None:
-        # RuntimeError: the dialog that asked was closed meanwhile, so there is nobody to tell.
-        with contextlib.suppress(RuntimeError):
-            signal.emit(value)
+    def _finish(self, signal: SignalInstance, value: object) -> None:
+        self._inbox.stop()
+        signal.emit(value)

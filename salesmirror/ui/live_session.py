@@ -11,14 +11,13 @@ from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Nudge, PartialText, Utterance
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.pipeline.call_pipeline import CallPipeline, Snapshot
+from salesmirror.ui.gui_inbox import GuiInbox
 
 
 class LiveSession(QObject):
-    """Starts and stops calls; the listener methods run on the analysis worker and only emit.
-
-    Signals cross to the GUI thread as queued events, so a nudge is on screen as soon as the GUI
-    thread is free, without waiting for the 10 Hz refresh that feeds the gauge.
-    """
+    """Starts and stops calls. The listener methods run on the analysis worker and only post to
+    the GUI inbox; the signals are emitted on the GUI thread when the inbox is drained, so a nudge
+    is on screen within one inbox tick, without waiting for the 10 Hz refresh of the gauge."""
 
     nudge = Signal(object)
     utterance = Signal(object)
@@ -38,6 +37,8 @@ class LiveSession(QObject):
         self._coach_settings = coach_settings
         self._model_path = model_path
         self.pipeline: CallPipeline | None = None
+        self._inbox = GuiInbox(self)
+        self.finished.connect(self._inbox.stop)
 
     @property
     def running(self) -> bool:
@@ -48,7 +49,12 @@ class LiveSession(QObject):
         if self.running:
             return
         pipeline = CallPipeline(self._make_sources(), self, self._coach_settings(), self._model_path())
-        pipeline.start()
+        self._inbox.start()
+        try:
+            pipeline.start()
+        except Exception:
+            self._inbox.stop()
+            raise
         self.pipeline = pipeline
 
     def stop(self) -> None:
@@ -59,18 +65,18 @@ class LiveSession(QObject):
     def snapshot(self) -> Snapshot | None:
         return self.pipeline.latest() if self.pipeline is not None else None
 
-    # PipelineListener, called on the analysis worker thread.
+    # PipelineListener, called on the analysis worker thread: post, never touch Qt.
     def on_nudge(self, nudge: Nudge) -> None:
-        self.nudge.emit(nudge)
+        self._inbox.post(self.nudge.emit, nudge)
 
     def on_utterance(self, utterance: Utterance) -> None:
-        self.utterance.emit(utterance)
+        self._inbox.post(self.utterance.emit, utterance)
 
     def on_partial(self, partial: PartialText) -> None:
-        self.partial.emit(partial)
+        self._inbox.post(self.partial.emit, partial)
 
     def on_problem(self, message: str) -> None:
-        self.problem.emit(message)
+        self._inbox.post(self.problem.emit, message)
 
     def on_finished(self) -> None:
-        self.finished.emit()
+        self._inbox.post(self.finished.emit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -244,6 +244,7 @@ class LiveWindow(QWidget):
         self.session.stop()
         self.status.setText("Stopping…")
 
+    @Slot()
     def _on_finished(self) -> None:
         self.refresh()
         self.refresh_timer.stop()
@@ -267,14 +268,17 @@ class LiveWindow(QWidget):
         if snapshot.recognition == "loading":
             self._set_partial("Loading the speech model…")
 
+    @Slot(object)
     def show_nudge(self, nudge: Nudge) -> None:
         self.banner.show_nudge(nudge)
 
+    @Slot(object)
     def add_utterance(self, utterance: Utterance) -> None:
         who = "You" if utterance.speaker is Speaker.YOU else "Them"
         self.transcript.appendPlainText(f"{clock(utterance.start)}  {who}: {utterance.text}")
         self._set_partial("")
 
+    @Slot(object)
     def show_partial(self, partial: PartialText) -> None:
         who = "You" if partial.speaker is Speaker.YOU else "Them"
         self._set_partial(f"{who}: {partial.text}…")
@@ -283,6 +287,7 @@ class LiveWindow(QWidget):
         self.partial.setText(text)
         self.partial.setVisible(bool(text) and self.transcript_toggle.isChecked())
 
+    @Slot(str)
     def show_problem(self, message: str) -> None:
         self.explain_audio_problem(message)
 

@@ -1,0 +1,76 @@
+"""Delay from a final recognition result to its nudge being painted in the live window.
+
+A recorded call plays through the real window at real-time pace (so the GUI thread has its normal
+work); final results naming a problem are handed to the pipeline the way a recogniser hands them
+over, and the time until the nudge banner has been painted is measured.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("SALESMIRROR_HOME", "/tmp/salesmirror-bench")
+
+from _calls import base_call
+from PySide6.QtWidgets import QApplication
+
+from salesmirror.coaching.events import Nudge, Speaker, Utterance
+from salesmirror.paths import app_paths
+from salesmirror.ui.application import AppController
+
+SAMPLES = 40
+
+
+def main() -> None:
+    app = QApplication([])
+    you, them = base_call()
+    controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them})
+    controller.settings.nudge_repeat_gap_s = 0.0
+    window = controller.window
+    window.show()
+    sent: dict[str, float] = {}
+    delays: list[float] = []
+    original = window.banner.show_nudge
+
+    def timed_show(nudge: Nudge) -> None:
+        original(nudge)
+        window.banner.repaint()  # painted, not just scheduled
+        key = nudge.evidence.split('"')[1]
+        delays.append(time.perf_counter() - sent[key])
+        if len(delays) == SAMPLES:
+            controller.session.stop()
+
+    window.banner.show_nudge = timed_show  # type: ignore[method-assign]
+    controller.session.nudge.disconnect()
+    controller.session.nudge.connect(timed_show)
+
+    def recogniser_stand_in() -> None:
+        pipeline = controller.session.pipeline
+        assert pipeline is not None
+        for i in range(SAMPLES):
+            time.sleep(0.25)
+            text = f"The problem is that export number {i} keeps breaking."
+            now = pipeline.session.now
+            sent[text] = time.perf_counter()
+            pipeline.submit(Utterance(Speaker.THEM, now, now + 0.1, text))
+
+    window.start()
+    feeder = threading.Thread(target=recogniser_stand_in)
+    feeder.start()
+    controller.session.finished.connect(app.quit)
+    app.exec()
+    feeder.join()
+    controller.shutdown()
+    ms = sorted(d * 1000 for d in delays)
+    print(
+        f"final result -> nudge painted: median {statistics.median(ms):.1f} ms, "
+        f"p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms, max {ms[-1]:.1f} ms ({len(ms)} nudges)"
+    )
+
+
+if __name__ == "__main__":
+    main()
