@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -130,9 +131,21 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _check_screen() -> None:
+    """Qt aborts the process with a long message when there is no screen; say it plainly."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise UsageError(
+            "no screen found (DISPLAY is not set): start SalesMirror from a desktop session, "
+            "or analyse recordings headless with 'salesmirror analyze'"
+        )
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from salesmirror.audio.decode import load_audio
 
+    _check_screen()
     # Decoded here so a bad file fails with a clear message before any window opens.
     recorded = {speaker: load_audio(path) for speaker, path in _tracks(args).items()}
     model = check_model_folder(args.model) if args.model else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,33 @@ def test_bad_input_gets_one_clear_line_and_exit_code_2(tmp_path: Path, args, mes
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("salesmirror: error: ")
     assert message in lines[0]
+
+
+def test_starting_the_window_without_a_screen_says_so(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run(
+        [sys.executable, "-m", "salesmirror"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "salesmirror: error: no screen found (DISPLAY is not set): start SalesMirror from a desktop "
+        "session, or analyse recordings headless with 'salesmirror analyze'"
+    ]
+
+
+def test_unequal_tracks_last_as_long_as_the_longer(tmp_path: Path, capsys):
+    import numpy as np
+    import soundfile
+
+    soundfile.write(str(tmp_path / "you.wav"), np.zeros(16_000 * 10, dtype=np.int16), 16_000)
+    soundfile.write(str(tmp_path / "them.flac"), np.zeros(44_100 * 4, dtype=np.int16), 44_100)
+    argv = ["analyze", "--you", str(tmp_path / "you.wav"), "--them", str(tmp_path / "them.flac"), "--json"]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["duration_s"] == 10.0
+    assert result["talk_ratio_you"] is None  # nobody spoke

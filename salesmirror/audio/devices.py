@@ -36,9 +36,9 @@ def portaudio() -> ModuleType:
     return sounddevice
 
 
-def list_input_devices() -> list[InputDevice]:
+def list_input_devices(sd: ModuleType | None = None) -> list[InputDevice]:
     """Every device that can record, default first."""
-    sd = portaudio()
+    sd = sd or portaudio()
     try:
         devices = sd.query_devices()
         host_apis = sd.query_hostapis()
@@ -60,9 +60,9 @@ def list_input_devices() -> list[InputDevice]:
     return sorted(found, key=lambda d: not d.is_default)
 
 
-def find_input_device(name: str | None) -> InputDevice:
+def find_input_device(name: str | None, sd: ModuleType | None = None) -> InputDevice:
     """The device with this name (or the default when `name` is None)."""
-    devices = list_input_devices()
+    devices = list_input_devices(sd)
     if not devices:
         raise AudioUnavailableError(
             "No microphone was found. Connect a headset or microphone, or play a recorded call "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import numpy as np  # imported before any stream starts, never inside the callback
@@ -19,9 +20,15 @@ class InputDeviceSource:
     counts overflows; everything else happens in workers.
     """
 
-    def __init__(self, speaker: Speaker, device_name: str | None = None) -> None:
+    def __init__(
+        self,
+        speaker: Speaker,
+        device_name: str | None = None,
+        portaudio_module: ModuleType | None = None,
+    ) -> None:
         self._speaker = speaker
         self._device_name = device_name
+        self._sd = portaudio_module
         self._stream: Any = None
         self.overflows = 0
 
@@ -34,8 +41,8 @@ class InputDeviceSource:
         return self._device_name or "default microphone"
 
     def start(self, sink: BlockSink) -> None:
-        sd = portaudio()
-        device = find_input_device(self._device_name)
+        sd = self._sd or portaudio()
+        device = find_input_device(self._device_name, sd)
         speaker = self._speaker
 
         def on_block(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:

@@ -1,0 +1,70 @@
+"""A stand-in for the sounddevice module on a machine without audio hardware.
+
+It lists recorded device tables and, when a stream starts, hands the test the very callback the
+app registered, so real blocks can be pushed through the real code as PortAudio would.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+
+class PortAudioError(Exception):
+    pass
+
+
+class FakeStream:
+    def __init__(self, owner: FakePortAudio, **kwargs: Any) -> None:
+        if owner.open_error:
+            raise PortAudioError(owner.open_error)
+        self.kwargs = kwargs
+        self.callback = kwargs["callback"]
+        self.finished_callback = kwargs["finished_callback"]
+        self.closed = False
+        owner.streams.append(self)
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def deliver(self, block: np.ndarray, overflow: bool = False) -> None:
+        """What PortAudio does every block: call back with (frames, 1) int16 data."""
+        status = SimpleNamespace(input_overflow=overflow)
+        self.callback(block.reshape(-1, 1), block.size, None, status)
+
+    def pull_the_plug(self) -> None:
+        self.finished_callback()
+
+
+class FakePortAudio:
+    PortAudioError = PortAudioError
+
+    def __init__(self, devices: list[dict[str, Any]], default_input: int = 0) -> None:
+        self._devices = devices
+        self.default = SimpleNamespace(device=(default_input, None))
+        self.streams: list[FakeStream] = []
+        self.open_error = ""
+
+    def query_devices(self) -> list[dict[str, Any]]:
+        return self._devices
+
+    def query_hostapis(self) -> list[dict[str, Any]]:
+        return [{"name": "ALSA"}, {"name": "PulseAudio"}]
+
+    def InputStream(self, **kwargs: Any) -> FakeStream:  # noqa: N802 - sounddevice's name
+        return FakeStream(self, **kwargs)
+
+
+LAPTOP = [
+    {"name": "HDA Intel PCH: ALC257 Analog", "hostapi": 0, "max_input_channels": 2,
+     "max_output_channels": 2, "default_samplerate": 48000.0},
+    {"name": "HDMI 0", "hostapi": 0, "max_input_channels": 0, "max_output_channels": 8,
+     "default_samplerate": 48000.0},
+    {"name": "Monitor of Built-in Audio", "hostapi": 1, "max_input_channels": 2,
+     "max_output_channels": 0, "default_samplerate": 44100.0},
+]  # fmt: skip
