@@ -14,6 +14,7 @@ from salesmirror.audio.decode import AudioFileError
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.script import ScriptError
 from salesmirror.speech.model_folder import ModelError, check_model_folder
+from salesmirror.timefmt import clock
 
 EXIT_BAD_INPUT = 2
 
@@ -95,11 +96,6 @@ def _tracks(args: argparse.Namespace) -> dict[Speaker, Path]:
     }
 
 
-def _clock(seconds: float) -> str:
-    seconds = round(seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def format_summary(summary: dict) -> str:
     """The human-readable `analyze` report."""
     ratio = summary["talk_ratio_you"]
@@ -108,11 +104,11 @@ def format_summary(summary: dict) -> str:
     if ratio is not None:
         verdict = "  (too much: above 65 %)" if ratio > 0.65 else "  (target: about 43 %)"
     lines = [
-        f"Call length        {_clock(summary['duration_s'])}",
-        f"You talked         {_clock(summary['you_seconds'])}",
-        f"They talked        {_clock(summary['them_seconds'])}",
+        f"Call length        {clock(summary['duration_s'])}",
+        f"You talked         {clock(summary['you_seconds'])}",
+        f"They talked        {clock(summary['them_seconds'])}",
         f"Your share         {share}{verdict}",
-        f"Longest monologue  {_clock(summary['longest_monologue_s'])}",
+        f"Longest monologue  {clock(summary['longest_monologue_s'])}",
     ]
     if "recognition" in summary:
         lines.append(f"Recognition        {summary['recognition']}")
@@ -120,14 +116,14 @@ def format_summary(summary: dict) -> str:
     lines.append("")
     lines.append(f"Nudges ({len(nudges)})" if nudges else "Nudges: none — well done")
     for n in nudges:
-        lines.append(f"  {_clock(n['t'])}  {n['text']}")
+        lines.append(f"  {clock(n['t'])}  {n['text']}")
         lines.append(f"        because {n['evidence']}")
     if summary["transcript"]:
         lines.append("")
         lines.append("Transcript")
         for line in summary["transcript"]:
             who = "You " if line["speaker"] == "you" else "Them"
-            lines.append(f"  {_clock(line['start'])}  {who}  {line['text']}")
+            lines.append(f"  {clock(line['start'])}  {who}  {line['text']}")
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from salesmirror.coaching.events import Nudge, PartialText, Speaker, Utterance
 from salesmirror.settings import Settings
+from salesmirror.timefmt import clock
 from salesmirror.ui import theme
 from salesmirror.ui.live_session import LiveSession
 from salesmirror.ui.widgets.activity_light import ActivityLight
@@ -28,11 +29,6 @@ from salesmirror.ui.widgets.nudge_banner import NudgeBanner
 from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
 
 REFRESH_MS = 100  # the gauge and lights are fed from the pipeline's mailbox at 10 Hz
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 @dataclass(frozen=True)
