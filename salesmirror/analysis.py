@@ -37,11 +37,23 @@ def analyze_recording(
     tracks: dict[Speaker, Path],
     model_path: Path | None = None,
     settings: CoachSettings | None = None,
+    cancel_echo: bool = False,
 ) -> tuple[CoachingSession, list[str]]:
-    """Run a recorded call flat out; returns the finished session and any problems met."""
+    """Run a recorded call flat out; returns the finished session and any problems met.
+
+    `cancel_echo`: the "you" track is a microphone that also hears the "them" track played
+    through speakers (`analyze --mic/--system`).
+    """
     playback = FilePlayback.from_files(tracks, speed=None)
     collector = _Collector()
-    pipeline = CallPipeline([playback], collector, settings, model_path, flat_out=True)
+    pipeline = CallPipeline(
+        [playback],
+        collector,
+        settings=settings,
+        model_path=model_path,
+        flat_out=True,
+        cancel_echo=cancel_echo,
+    )
     pipeline.start()
     pipeline.wait()
     return pipeline.session, collector.problems

@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--you", type=Path, metavar="YOU.wav", help="your side of the call")
     analyze.add_argument("--them", type=Path, metavar="THEM.wav", help="the other side")
+    analyze.add_argument(
+        "--mic", type=Path, metavar="MIC.wav", help="your microphone, which may hear the call too"
+    )
+    analyze.add_argument(
+        "--system", type=Path, metavar="SYS.wav", help="the call's own audio (what the computer played)"
+    )
     analyze.add_argument("--script", type=Path, metavar="CALL.jsonl", help="a timed transcript")
     analyze.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
@@ -65,17 +71,22 @@ class UsageError(ValueError):
 def _analyze(args: argparse.Namespace) -> int:
     from salesmirror.analysis import analyze_recording, analyze_script
 
+    two_streams = args.mic is not None or args.system is not None
     if args.script is not None:
-        if args.you or args.them or args.model:
-            raise UsageError("--script cannot be combined with --you, --them or --model")
+        if args.you or args.them or args.model or two_streams:
+            raise UsageError("--script cannot be combined with recordings or --model")
         summary = analyze_script(args.script).summary()
         problems: list[str] = []
     else:
+        if two_streams and (args.you or args.them):
+            raise UsageError("use --mic/--system or --you/--them, not both")
+        if two_streams and (args.mic is None or args.system is None):
+            raise UsageError("--mic and --system go together")
         tracks = _tracks(args)
         if not tracks:
             raise UsageError("give --you and/or --them recordings, or --script CALL.jsonl")
         model = check_model_folder(args.model) if args.model else None
-        session, problems = analyze_recording(tracks, model)
+        session, problems = analyze_recording(tracks, model, cancel_echo=two_streams)
         summary = session.summary()
         if model is None:
             summary["recognition"] = "off (talk time only: no --model given)"
@@ -89,11 +100,10 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _tracks(args: argparse.Namespace) -> dict[Speaker, Path]:
-    return {
-        speaker: path
-        for speaker, path in ((Speaker.YOU, args.you), (Speaker.THEM, args.them))
-        if path is not None
-    }
+    """You and them: clean channels (--you/--them), or a microphone and the system audio."""
+    you = getattr(args, "mic", None) or args.you
+    them = getattr(args, "system", None) or args.them
+    return {speaker: path for speaker, path in ((Speaker.YOU, you), (Speaker.THEM, them)) if path}
 
 
 def format_summary(summary: dict) -> str:

@@ -82,6 +82,12 @@ def test_analyze_script_prints_nudges_with_evidence(tmp_path: Path, capsys):
         (["analyze"], "give --you and/or --them"),
         (["analyze", "--you", "{tmp}/ok.wav", "--model", "{tmp}"], "is not a Vosk model folder"),
         (["analyze", "--bogus"], "unrecognized arguments: --bogus"),
+        (["analyze", "--mic", "{tmp}/ok.wav"], "--mic and --system go together"),
+        (
+            ["analyze", "--mic", "{tmp}/ok.wav", "--system", "{tmp}/ok.wav", "--you", "{tmp}/ok.wav"],
+            "use --mic/--system or --you/--them, not both",
+        ),
+        (["analyze", "--mic", "{tmp}/ok.wav", "--system", "{tmp}/missing.wav"], "missing.wav: no such file"),
     ],
 )
 def test_bad_input_gets_one_clear_line_and_exit_code_2(tmp_path: Path, args, message):
@@ -134,3 +140,15 @@ def test_unequal_tracks_last_as_long_as_the_longer(tmp_path: Path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["duration_s"] == 10.0
     assert result["talk_ratio_you"] is None  # nobody spoke
+
+
+def test_analyze_microphone_and_system_audio_removes_the_echo(tmp_path: Path, capsys):
+    import soundfile
+    from recordings import RATE, make_call, with_echo
+
+    you, them, _ = make_call("ami_trn03", "MEE067")  # speaks about 4 % of the time
+    soundfile.write(str(tmp_path / "mic.wav"), with_echo(you, them, 3), RATE)
+    soundfile.write(str(tmp_path / "system.wav"), them, RATE)
+    argv = ["analyze", "--mic", str(tmp_path / "mic.wav"), "--system", str(tmp_path / "system.wav")]
+    assert main([*argv, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["talk_ratio_you"] < 0.06

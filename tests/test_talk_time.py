@@ -10,7 +10,7 @@ from recordings import (
     TWO_SPEAKER_CALLS,
     make_call,
     read_rttm,
-    reference_frames,
+    reference_tracker,
     speakers_by_talk_time,
     write_call,
 )
@@ -19,14 +19,6 @@ from salesmirror.analysis import analyze_recording
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.talk_time import TalkTimeTracker
 from salesmirror.coaching.voice_activity import ChannelActivity, PauseBridge
-
-
-def _reference(turns, you: str, them: str) -> TalkTimeTracker:
-    tracker = TalkTimeTracker()
-    for a, b in zip(reference_frames(turns, you), reference_frames(turns, them), strict=True):
-        tracker.step(a, b)
-    tracker.finish()
-    return tracker
 
 
 @pytest.mark.parametrize("name", TWO_SPEAKER_CALLS)
@@ -41,7 +33,7 @@ def test_talk_ratio_and_monologue_match_human_turns(name: str, you_rank: int, tm
 
     assert problems == []
     measured = session.talk.figures()
-    expected = _reference(turns, you, them).figures()
+    expected = reference_tracker(turns, you, them).figures()
     assert measured.ratio_you == pytest.approx(expected.ratio_you, abs=0.02)
     assert measured.longest_monologue_s == pytest.approx(expected.longest_monologue_s, abs=1.0)
 

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, SourceEvent
+from salesmirror.coaching.echo import EchoCanceller
 from salesmirror.coaching.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import FRAME_SECONDS, ChannelActivity
@@ -63,9 +66,11 @@ class CallPipeline:
         self,
         sources: list[AudioSource],
         listener: PipelineListener,
+        *,
         settings: CoachSettings | None = None,
         model_path: Path | None = None,
         flat_out: bool = False,
+        cancel_echo: bool = False,
     ) -> None:
         self._sources = sources
         self._listener = listener
@@ -78,6 +83,9 @@ class CallPipeline:
         self._activity = {s: ChannelActivity() for s in speakers}
         self._decided: dict[Speaker, deque[bool]] = {s: deque() for s in speakers}
         self._open_sources = set(speakers)
+        # Two streams through speakers: "them" is the reference for removing their echo from you.
+        both = Speaker.YOU in speakers and Speaker.THEM in speakers
+        self._echo = EchoCanceller() if cancel_echo and both else None
         self._model = SharedModel(model_path) if model_path is not None else None
         self._recognizers = {
             s: RecognitionWorker(s, self._model, self._inbox.put, _FAST_BACKLOG_BLOCKS if flat_out else 0)
@@ -173,19 +181,36 @@ class CallPipeline:
     def _on_audio(self, block: AudioBlock) -> None:
         speaker = block.speaker
         if speaker in self._open_sources:
-            self._decided[speaker].extend(self._activity[speaker].feed(block.samples))
-            worker = self._recognizers.get(speaker)
-            if worker is not None:
-                worker.feed(block.samples)
-            self._drain_frames()
+            if self._echo is None:
+                self._hear(speaker, block.samples)
+            elif speaker is Speaker.YOU:
+                self._hear_you(self._echo.push_microphone(block.samples))
+            else:
+                self._hear(speaker, block.samples)
+                self._hear_you(self._echo.push_reference(block.samples))
         if self._credits is not None:
             self._credits.release()
+
+    def _hear_you(self, blocks: list[np.ndarray]) -> None:
+        for samples in blocks:
+            self._hear(Speaker.YOU, samples)
+
+    def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
+        """One channel's audio, echo already removed: voice activity, recognition, figures."""
+        self._decided[speaker].extend(self._activity[speaker].feed(samples))
+        worker = self._recognizers.get(speaker)
+        if worker is not None:
+            worker.feed(samples)
+        self._drain_frames()
 
     def _on_source_ended(self, event: SourceEnded) -> None:
         if event.speaker not in self._open_sources:
             return
         if event.error:
             self._listener.on_problem(event.error)
+        if self._echo is not None:
+            ended = event.speaker is Speaker.YOU
+            self._hear_you(self._echo.flush() if ended else self._echo.end_reference())
         self._decided[event.speaker].extend(self._activity[event.speaker].flush())
         self._drain_frames()
         self._open_sources.discard(event.speaker)

@@ -30,12 +30,14 @@ class LiveSession(QObject):
         make_sources: Callable[[], list[AudioSource]],
         coach_settings: Callable[[], CoachSettings],
         model_path: Callable[[], Path | None],
+        cancel_echo: Callable[[], bool] = lambda: False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._make_sources = make_sources
         self._coach_settings = coach_settings
         self._model_path = model_path
+        self._cancel_echo = cancel_echo
         self.pipeline: CallPipeline | None = None
         self._inbox = GuiInbox(self)
         self.finished.connect(self._inbox.stop)
@@ -48,7 +50,13 @@ class LiveSession(QObject):
         """Start a new call; raises AudioUnavailableError (or OSError) when capture cannot start."""
         if self.running:
             return
-        pipeline = CallPipeline(self._make_sources(), self, self._coach_settings(), self._model_path())
+        pipeline = CallPipeline(
+            self._make_sources(),
+            self,
+            settings=self._coach_settings(),
+            model_path=self._model_path(),
+            cancel_echo=self._cancel_echo(),
+        )
         self._inbox.start()
         try:
             pipeline.start()

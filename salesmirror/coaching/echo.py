@@ -1,0 +1,225 @@
+"""Removing the far side's echo from the microphone, with the call's own audio as the reference.
+
+When a call plays through laptop speakers the microphone hears the other side too: on a real call
+about 3 dB quieter than the system stream and a few milliseconds late. Counted naively, their
+words become yours. Level gating alone cannot tell echo from double talk, so this module cancels
+the echo instead, and the voice-activity detector runs on what is left:
+
+1. The delay between the system stream and its echo in the microphone is estimated by FFT
+   cross-correlation over one-second windows in which the system stream is active (1 ms to
+   `max_delay_s`). During double talk estimates wander, so a new delay replaces the one in use
+   only after three estimates in a row agree on it (a changed output device, within 1.5 s).
+2. Each 20 ms microphone frame is fitted, by least squares, with a few taps of the system stream
+   around that delay (a short echo path: direct sound and the first reflections), and the fit is
+   subtracted.
+
+Echo alone leaves a residual too quiet for the detector; your voice during their speech (double
+talk) is uncorrelated with the reference, survives the subtraction, and still counts for both.
+A long, reverberant echo path would need a full adaptive canceller (e.g. speexdsp); the measured
+laptop echo is short, and `tests/benchmarks/echo_attribution.py` measures the result.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from salesmirror.coaching.voice_activity import FRAME_SAMPLES, SAMPLE_RATE
+
+_WINDOW = SAMPLE_RATE  # one second of audio per delay estimate
+_PIECE = 3 * FRAME_SAMPLES  # work in 60 ms pieces, like a live microphone delivers
+_MIN_WINDOW = SAMPLE_RATE // 4  # the first estimate may use less
+_TAPS = 5  # taps fitted around the estimated delay
+_MIN_CONFIDENCE = 0.3  # normalised correlation needed to trust a delay estimate
+# An echo cannot arrive before it is played, and no sound output has less than a millisecond of
+# latency; a zero-lag match is the same voice in both streams (crosstalk, or double talk), not echo.
+_MIN_DELAY = SAMPLE_RATE // 1000
+_SAME_DELAY = 2  # samples: estimates this close agree
+_CONFIRMATIONS = 3  # agreeing estimates needed to change the delay in use (2 for the first)
+_MIN_SPEECH_FRAMES = 12  # 0.25 s of far-side speech in a window before it says anything
+_SILENT_RMS = 1.0  # a reference this quiet (digital silence) carries no echo to fit
+
+
+class _History:
+    """The most recent samples of a stream, addressed by absolute sample index."""
+
+    def __init__(self, capacity: int) -> None:
+        self._data = np.zeros(capacity, dtype=np.float64)
+        self.end = 0  # absolute index one past the newest sample
+
+    def append(self, samples: np.ndarray) -> None:
+        n = min(samples.size, self._data.size)
+        self._data = np.roll(self._data, -n)
+        self._data[-n:] = samples[-n:]
+        self.end += samples.size
+
+    def pad_to(self, end: int) -> None:
+        if end > self.end:
+            self.append(np.zeros(end - self.end))
+
+    def span(self, start: int, stop: int) -> np.ndarray:
+        """Samples [start, stop); anything before the stream began or already forgotten is 0."""
+        out = np.zeros(stop - start)
+        first = self.end - self._data.size
+        lo, hi = max(start, first), min(stop, self.end)
+        if hi > lo:
+            out[lo - start : hi - start] = self._data[lo - first : hi - first]
+        return out
+
+
+def _has_speech(samples: np.ndarray) -> bool:
+    """Enough loud frames to correlate on: at least a quarter second within 20 dB of the peak."""
+    whole = samples.size - samples.size % FRAME_SAMPLES
+    rms = np.sqrt(np.mean(samples[:whole].reshape(-1, FRAME_SAMPLES) ** 2, axis=1))
+    loud = rms >= max(_SILENT_RMS, rms.max() / 10)
+    return int(loud.sum()) >= _MIN_SPEECH_FRAMES
+
+
+class EchoCanceller:
+    """Feed the microphone and the system stream; get the microphone back without the echo.
+
+    Microphone samples come out once the reference covering them has arrived (or has ended), so
+    the two streams may arrive in any interleaving. While the far side has spoken but no delay is
+    known yet, the microphone is held (at most `max_hold_s`) so that the first echo is cancelled
+    too; decisions already wait 0.7 s for pause bridging, so this costs the display nothing.
+    """
+
+    def __init__(self, max_delay_s: float = 0.25, max_hold_s: float = 1.0) -> None:
+        self._max_delay = int(max_delay_s * SAMPLE_RATE)
+        self._max_hold = int(max_hold_s * SAMPLE_RATE)
+        # Room for the hold plus a few large blocks in flight (flat-out analysis uses 1.2 s).
+        margin = self._max_hold + 4 * SAMPLE_RATE
+        self._reference = _History(self._max_delay + _WINDOW + margin)
+        self._microphone = _History(_WINDOW + margin)
+        self._pending: deque[np.ndarray] = deque()
+        self._mic_done = 0  # absolute index of the next microphone sample to process
+        self._reference_ended = False
+        self._delay: int | None = None
+        self._candidate: int | None = None
+        self._candidate_seen = 0
+        self._next_estimate = 0
+        self._hold_spent = False
+        self._largest_block = 0
+
+    @property
+    def delay_s(self) -> float | None:
+        """The echo delay in use, or None before one was found."""
+        return None if self._delay is None else self._delay / SAMPLE_RATE
+
+    def push_reference(self, samples: np.ndarray) -> list[np.ndarray]:
+        # In 60 ms pieces, so that estimates and holds do not depend on the caller's block size.
+        out = []
+        for at in range(0, samples.size, _PIECE):
+            self._reference.append(samples[at : at + _PIECE].astype(np.float64))
+            out += self._drain()
+        return out
+
+    def end_reference(self) -> list[np.ndarray]:
+        """No more system audio (ended or failed): pass the microphone through from here on."""
+        self._reference_ended = True
+        return self._drain()
+
+    def push_microphone(self, samples: np.ndarray) -> list[np.ndarray]:
+        self._largest_block = max(self._largest_block, samples.size)
+        out = []
+        for at in range(0, samples.size, _PIECE):
+            piece = samples[at : at + _PIECE]
+            self._microphone.append(piece.astype(np.float64))
+            self._pending.append(piece)
+            out += self._drain()
+        return out
+
+    def flush(self) -> list[np.ndarray]:
+        self._reference_ended = True
+        return self._drain()
+
+    def _drain(self) -> list[np.ndarray]:
+        known_until = min(self._microphone.end, self._reference.end)
+        # Until the delay is known, look at every block (echo before that would count as you);
+        # afterwards, twice a second is plenty to follow a changed output device.
+        due = self._delay is None or known_until >= self._next_estimate
+        if due and self._estimate_delay(known_until):
+            self._next_estimate = known_until + _WINDOW // 2
+        out = []
+        while self._pending:
+            block = self._pending[0]
+            stop = self._mic_done + block.size
+            if not self._reference_ended:
+                if self._reference.end < stop:
+                    break
+                if self._calibrating(stop):
+                    break
+            self._pending.popleft()
+            self._reference.pad_to(stop)
+            out.append(self._cancel(block, self._mic_done))
+            self._mic_done = stop
+        return out
+
+    def _calibrating(self, stop: int) -> bool:
+        """Hold the microphone: the far side is talking, the delay is not known, time remains.
+
+        The hold is spent once: with a headset there is no echo to find, and holding again
+        would add a second of lag to every decision.
+        """
+        if self._delay is not None or self._hold_spent:
+            return False
+        # Counted beyond the blocks in flight, so that large blocks (flat-out analysis) calibrate
+        # exactly like a live microphone's 60 ms blocks.
+        if self._microphone.end - self._mic_done >= self._max_hold + 2 * self._largest_block:
+            self._hold_spent = True
+            return False
+        recent = self._reference.span(self._mic_done - self._max_delay, stop)
+        return bool(np.sqrt(np.mean(recent**2)) >= _SILENT_RMS)
+
+    def _cancel(self, block: np.ndarray, start: int) -> np.ndarray:
+        delay = self._delay
+        if delay is None:
+            return block
+        mic = block.astype(np.float64)
+        cleaned = mic.copy()
+        half = _TAPS // 2
+        for at in range(0, mic.size, FRAME_SAMPLES):
+            frame = mic[at : at + FRAME_SAMPLES]
+            begin = start + at - delay - half
+            reference = self._reference.span(begin, begin + frame.size + _TAPS - 1)
+            if np.sqrt(np.mean(reference**2)) < _SILENT_RMS:
+                continue
+            taps = np.lib.stride_tricks.sliding_window_view(reference, frame.size)[::-1].T
+            fit, *_ = np.linalg.lstsq(taps, frame, rcond=None)
+            cleaned[at : at + frame.size] = frame - taps @ fit
+        return np.clip(cleaned, -32768, 32767).astype(np.int16)
+
+    def _estimate_delay(self, end: int) -> bool:
+        """Add a delay estimate from the second before `end`; False when there was nothing to go on."""
+        window = min(_WINDOW, end)
+        if window < _MIN_WINDOW:
+            return False
+        mic = self._microphone.span(end - window, end)
+        reference = self._reference.span(end - window - self._max_delay, end)
+        if not mic.any() or not _has_speech(reference):
+            return False
+        size = 1 << (reference.size + mic.size).bit_length()
+        # correlation[k] = sum_i mic[i] * reference[i + k]. The reference window starts max_delay
+        # earlier than the microphone's, so an echo `delay` samples late peaks at k = max - delay.
+        spectrum = np.fft.rfft(mic, size).conj() * np.fft.rfft(reference, size)
+        correlation = np.fft.irfft(spectrum, size)
+        lags = correlation[: self._max_delay - _MIN_DELAY + 1]
+        best = int(np.argmax(np.abs(lags)))
+        energy = np.sqrt(np.sum(mic**2) * np.sum(reference[best : best + mic.size] ** 2))
+        if energy > 0 and abs(lags[best]) / energy >= _MIN_CONFIDENCE:
+            self._consider(self._max_delay - best)
+            return True
+        return False
+
+    def _consider(self, estimate: int) -> None:
+        if self._delay is not None and abs(estimate - self._delay) <= _SAME_DELAY:
+            self._candidate, self._candidate_seen = None, 0
+            return
+        if self._candidate is not None and abs(estimate - self._candidate) <= _SAME_DELAY:
+            self._candidate_seen += 1
+        else:
+            self._candidate, self._candidate_seen = estimate, 1
+        needed = _CONFIRMATIONS if self._delay is not None else _CONFIRMATIONS - 1
+        if self._candidate_seen >= needed:
+            self._delay, self._candidate, self._candidate_seen = self._candidate, None, 0

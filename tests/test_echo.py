@@ -1,0 +1,113 @@
+"""Echo-aware attribution: a call played through speakers leaks into the microphone; the far
+side's echo must not count as you, while genuine double talk counts for both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from recordings import (
+    RATE,
+    SPEECH,
+    TWO_SPEAKER_CALLS,
+    make_call,
+    read_rttm,
+    reference_tenths,
+    reference_tracker,
+    speakers_by_talk_time,
+    with_echo,
+)
+
+from salesmirror.analysis import analyze_recording
+from salesmirror.coaching.echo import EchoCanceller
+from salesmirror.coaching.events import Speaker
+
+
+def predicted_tenths(segments, speaker: Speaker, duration_s: float) -> np.ndarray:
+    cells = np.zeros(round(duration_s * 100))
+    for s in segments:
+        if s.speaker is speaker:
+            cells[round(s.start * 100) : round(s.end * 100)] = 1
+    return cells.reshape(-1, 10).mean(axis=1) >= 0.5
+
+
+def write(folder: Path, name: str, audio: np.ndarray) -> Path:
+    path = folder / name
+    soundfile.write(str(path), audio, RATE)
+    return path
+
+
+@pytest.mark.parametrize("level_db", [10, 6, 3])
+@pytest.mark.parametrize("name", TWO_SPEAKER_CALLS)
+def test_echo_at_any_level_is_not_counted_as_you(name: str, level_db: int, tmp_path: Path):
+    turns = read_rttm(name)
+    for you_speaker in speakers_by_talk_time(turns)[:2]:
+        them_speaker = next(s for s in speakers_by_talk_time(turns) if s != you_speaker)
+        you, them, _ = make_call(name, you_speaker)
+        mic = write(tmp_path, "mic.wav", with_echo(you, them, level_db))
+        system = write(tmp_path, "system.wav", them)
+
+        session, _ = analyze_recording({Speaker.YOU: mic, Speaker.THEM: system}, cancel_echo=True)
+
+        reference = reference_tracker(turns, you_speaker, them_speaker)
+        assert session.figures().ratio_you == pytest.approx(reference.figures().ratio_you, abs=0.03), (
+            you_speaker
+        )
+        segments = session.talk.segments
+        right = (predicted_tenths(segments, Speaker.YOU, 30) == reference_tenths(turns, you_speaker, 30)) & (
+            predicted_tenths(segments, Speaker.THEM, 30) == reference_tenths(turns, them_speaker, 30)
+        )
+        assert right.mean() >= 0.90, you_speaker
+
+
+def test_without_echo_cancelling_the_same_call_is_badly_wrong(tmp_path: Path):
+    """The control: proves the test above measures the canceller, not an easy recording."""
+    you, them, _ = make_call("ami_trn03", "MEE067")
+    mic = write(tmp_path, "mic.wav", with_echo(you, them, 6))
+    system = write(tmp_path, "system.wav", them)
+    naive, _ = analyze_recording({Speaker.YOU: mic, Speaker.THEM: system})
+    assert naive.figures().ratio_you > 0.4  # MEE067 really speaks about 4 % of the time
+
+
+def test_double_talk_through_speakers_counts_for_both(tmp_path: Path):
+    speech, _ = soundfile.read(str(SPEECH / "librispeech_2412-153948-0000.flac"), dtype="int16")
+    other, rate = soundfile.read(str(SPEECH / "stereo_diarization.wav"), dtype="int16")
+    assert rate == RATE
+    other = np.tile(other[:, 0], 3)[: speech.size]  # about 11 s of a different voice
+    you = speech.copy()
+    you[: 4 * RATE] = 0  # you start talking 4 s in, over them
+    mic = write(tmp_path, "mic.wav", with_echo(you, other, 3))
+    system = write(tmp_path, "system.wav", other)
+    session, _ = analyze_recording({Speaker.YOU: mic, Speaker.THEM: system}, cancel_echo=True)
+    clean, _ = analyze_recording({Speaker.YOU: write(tmp_path, "you.wav", you), Speaker.THEM: system})
+    assert session.figures().you_seconds == pytest.approx(clean.figures().you_seconds, abs=0.6)
+    assert session.figures().them_seconds == pytest.approx(clean.figures().them_seconds, abs=0.1)
+
+
+def test_streams_may_arrive_in_any_order_and_the_delay_is_found():
+    you, them, _ = make_call("ami_dev01")
+    mic = with_echo(you, them, 6, delay_ms=20)
+    canceller = EchoCanceller()
+    out: list[np.ndarray] = []
+    block = 960
+    lead = 17 * block  # the microphone runs about a second ahead of the system stream
+    sent = 0
+    for at in range(0, mic.size, block):
+        out += canceller.push_microphone(mic[at : at + block])
+        if at >= lead:
+            out += canceller.push_reference(them[sent : sent + block])
+            sent += block
+    out += canceller.push_reference(them[sent:])
+    out += canceller.flush()
+    cleaned = np.concatenate(out)
+    assert cleaned.size == mic.size
+    assert canceller.delay_s == pytest.approx(0.020, abs=0.0005)
+    # Where only they speak, what is left of the microphone is far below their echo. (Their
+    # first second may pass: a microphone a whole second ahead leaves no room to hold it.)
+    them_only = (them != 0) & (you == 0)
+    them_only[: int(5.5 * RATE)] = False
+    echo_rms = np.sqrt(np.mean(mic[them_only].astype(float) ** 2))
+    left_rms = np.sqrt(np.mean(cleaned[them_only].astype(float) ** 2))
+    assert left_rms < echo_rms / 10
