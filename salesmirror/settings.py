@@ -15,7 +15,9 @@ from salesmirror.coaching.session import CoachSettings
 @dataclass
 class Settings:
     you_device: str | None = None
-    them_device: str | None = None
+    them_device: str | None = None  # an input device name, "system" (the output), or None
+    headset: bool = False  # the microphone hears only you: no echo to remove
+    call_audio_chosen: bool = False  # until the user confirms, the platform's proposal applies
     model_path: str | None = None
     monologue_threshold_s: float = 90.0
     nudge_repeat_gap_s: float = 60.0

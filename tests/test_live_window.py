@@ -165,3 +165,39 @@ def test_settings_dialog_explains_missing_audio(qtbot):
     dialog = SettingsDialog(load_settings(app_paths().settings_file)[0], broken, lambda: None)
     qtbot.addWidget(dialog)
     assert "PortAudio library is missing" in dialog.device_note.text()
+
+
+def test_settings_propose_call_audio_name_the_mode_and_show_live_levels(qtbot):
+    from salesmirror.audio.call_audio import SYSTEM_AUDIO, CallAudioProposal
+    from salesmirror.audio.file_playback import FilePlayback
+
+    you, them, _ = make_call("ami_dev00")
+    opened: list[tuple[str | None, str | None]] = []
+
+    def play_as_devices(you_device, them_device):
+        opened.append((you_device, them_device))
+        return [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=1.0)]
+
+    settings = load_settings(app_paths().settings_file)[0]
+    proposal = CallAudioProposal(SYSTEM_AUDIO, "Call audio: monitor of the default output", "")
+    dialog = SettingsDialog(settings, no_devices, lambda: None, proposal, play_as_devices)
+    qtbot.addWidget(dialog)
+    assert dialog.them_device.currentData() == SYSTEM_AUDIO  # proposed before the user chose
+    assert "two streams" in dialog.mode.text()
+
+    dialog.headset.setChecked(True)
+    assert "headset" in dialog.mode.text()
+    dialog.them_device.setCurrentIndex(dialog.them_device.findData(None))
+    assert "single microphone" in dialog.mode.text() and "approximate" in dialog.mode.text()
+
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.you_level.value() > -40, timeout=5000)
+    assert dialog.them_level.format() == "-60 dB"  # live, and silent: they start at 13 s
+    dialog.them_device.setCurrentIndex(dialog.them_device.findData(SYSTEM_AUDIO))
+    dialog.accept()  # closing stops the meters' sources
+    assert opened[0] == (None, SYSTEM_AUDIO) or opened[0] == (None, None)
+    assert (settings.them_device, settings.headset, settings.call_audio_chosen) == (
+        SYSTEM_AUDIO,
+        True,
+        True,
+    )

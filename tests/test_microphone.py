@@ -3,6 +3,8 @@ device that disappears mid-call, and devices listed from a recorded device table
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from fake_portaudio import LAPTOP, FakePortAudio
 from recordings import make_call
@@ -17,12 +19,14 @@ from salesmirror.pipeline.call_pipeline import CallPipeline
 class Listener:
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.problem_reported = threading.Event()
 
     def on_nudge(self, nudge: Nudge) -> None: ...
     def on_utterance(self, utterance: Utterance) -> None: ...
     def on_partial(self, partial: PartialText) -> None: ...
     def on_problem(self, message: str) -> None:
         self.problems.append(message)
+        self.problem_reported.set()
 
     def on_finished(self) -> None: ...
 

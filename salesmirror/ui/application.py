@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +12,13 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from salesmirror.audio.call_audio import (
+    CallAudioProposal,
+    CaptureMode,
+    capture_mode,
+    open_call_audio,
+    propose_call_audio,
+)
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice, list_input_devices
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.microphone import InputDeviceSource
@@ -49,15 +58,20 @@ class AppController(QObject):
         self.settings, settings_warning = load_settings(paths.settings_file)
         self.recorded_call = recorded_call
         self.model_override = model_override
-        self.session = LiveSession(self._make_sources, self.settings.coach_settings, self._model_path)
+        self._apply_call_audio_proposal()
+        self.session = LiveSession(
+            self._make_sources,
+            self.settings.coach_settings,
+            self._model_path,
+            cancel_echo=lambda: self.capture_mode() is CaptureMode.TWO_STREAMS,
+        )
         actions = WindowActions(
             open_settings=self.open_settings,
             choose_model_folder=self.choose_model_folder,
             download_model=self.download_model,
             save_settings=self.save,
         )
-        label = "recorded call" if recorded_call else "microphone"
-        self.window = LiveWindow(self.session, self.settings, actions, label)
+        self.window = LiveWindow(self.session, self.settings, actions, self._source_label)
         self.update_model_notice()
         if settings_warning:
             self.window.status.setText(settings_warning)
@@ -71,8 +85,42 @@ class AppController(QObject):
             return [FilePlayback(self.recorded_call, speed=self.playback_speed)]
         sources: list[AudioSource] = [InputDeviceSource(Speaker.YOU, self.settings.you_device)]
         if self.settings.them_device:
-            sources.append(InputDeviceSource(Speaker.THEM, self.settings.them_device))
+            sources.append(open_call_audio(self.settings.them_device, sys.platform))
         return sources
+
+    def _source_label(self) -> str:
+        if self.recorded_call is not None:
+            return "recorded call"
+        mode = self.capture_mode()
+        return f"{mode} — {mode.explanation}"
+
+    def _probe_sources(self, you: str | None, them: str | None) -> list[AudioSource]:
+        sources: list[AudioSource] = [InputDeviceSource(Speaker.YOU, you)]
+        if them:
+            sources.append(open_call_audio(them, sys.platform))
+        return sources
+
+    def capture_mode(self) -> CaptureMode:
+        if self.recorded_call is not None:
+            return CaptureMode.HEADSET  # separate, clean tracks
+        return capture_mode(self.settings.them_device, self.settings.headset)
+
+    def propose_call_audio(self) -> CallAudioProposal:
+        try:
+            devices = self.list_devices()
+        except AudioUnavailableError:
+            devices = []
+        return propose_call_audio(
+            sys.platform,
+            devices,
+            has_command=lambda name: shutil.which(name) is not None,
+            has_module=lambda name: importlib.util.find_spec(name) is not None,
+        )
+
+    def _apply_call_audio_proposal(self) -> None:
+        """First runs: hear the other side the way this platform allows, until the user chooses."""
+        if not self.settings.call_audio_chosen and self.recorded_call is None:
+            self.settings.them_device = self.propose_call_audio().them_device
 
     def _model_path(self) -> Path | None:
         try:
@@ -100,7 +148,14 @@ class AppController(QObject):
     # --- actions the window asks for ------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.list_devices, self._download, self.window)
+        dialog = SettingsDialog(
+            self.settings,
+            self.list_devices,
+            self._download,
+            self.propose_call_audio(),
+            self._probe_sources,
+            self.window,
+        )
         if dialog.exec():
             self.save()
             self.update_model_notice()

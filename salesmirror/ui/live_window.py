@@ -47,7 +47,7 @@ class LiveWindow(QWidget):
         session: LiveSession,
         settings: Settings,
         actions: WindowActions,
-        source_label: str,
+        source_label: Callable[[], str],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -233,7 +233,7 @@ class LiveWindow(QWidget):
         self._set_partial("")
         self.start_button.setChecked(True)
         self.start_button.setText("Stop")
-        self.status.setText(f"Listening: {self.source_label}")
+        self.status.setText(f"Listening: {self.source_label()}")
         self.refresh_timer.start()
 
     def stop(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,17 +17,28 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from salesmirror.audio.call_audio import (
+    SYSTEM_AUDIO,
+    CallAudioProposal,
+    CaptureMode,
+    capture_mode,
+)
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
+from salesmirror.audio.level_probe import FLOOR_DB, LevelProbe
+from salesmirror.audio.source import AudioSource
+from salesmirror.coaching.events import Speaker
 from salesmirror.settings import Settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder
 
-NO_DEVICE = "None — headset, or the call plays through this microphone"
+NO_DEVICE = "None — one microphone hears both sides"
+CALL_AUDIO = "Call audio — what this computer plays (recommended)"
 
 
 class SettingsDialog(QDialog):
@@ -34,6 +47,8 @@ class SettingsDialog(QDialog):
         settings: Settings,
         list_devices: Callable[[], list[InputDevice]],
         download_model: Callable[[], Path | None],
+        proposal: CallAudioProposal | None = None,
+        open_sources: Callable[[str | None, str | None], list[AudioSource]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -42,12 +57,28 @@ class SettingsDialog(QDialog):
         self._download_model = download_model
         self.settings = settings  # edited in place on OK, so every holder sees the change
 
+        self._proposal = proposal
+        self._open_sources = open_sources
+        self._probe: LevelProbe | None = None
         self.you_device = QComboBox()
         self.them_device = QComboBox()
         self.device_note = QLabel()
         self.device_note.setWordWrap(True)
         self.device_note.setObjectName("muted")
+        self.headset = QCheckBox("I wear a headset (my microphone hears only me)")
+        self.headset.setChecked(settings.headset)
+        self.mode = QLabel()
+        self.mode.setWordWrap(True)
+        self.you_level = _meter()
+        self.them_level = _meter()
         self._fill_devices(list_devices, settings)
+        self._meter_timer = QTimer(self)
+        self._meter_timer.setInterval(100)
+        self._meter_timer.timeout.connect(self._show_levels)
+        for changed in (self.you_device.currentIndexChanged, self.them_device.currentIndexChanged):
+            changed.connect(self._devices_changed)
+        self.headset.toggled.connect(self._show_mode)
+        self._show_mode()
 
         self.model_path = QLineEdit(settings.model_path or "")
         self.model_path.setPlaceholderText("Newest model in the models folder")
@@ -79,7 +110,11 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("You (microphone)", self.you_device)
+        form.addRow("", self.you_level)
         form.addRow("Them (call audio)", self.them_device)
+        form.addRow("", self.them_level)
+        form.addRow("", self.headset)
+        form.addRow("Mode", self.mode)
         form.addRow("", self.device_note)
         form.addRow("Speech model", model_row)
         form.addRow("", monologue_row)
@@ -105,23 +140,79 @@ class SettingsDialog(QDialog):
             devices = []
             self.device_note.setText(str(exc))
         self.you_device.addItem("System default", None)
+        proposal = self._proposal
+        if proposal is not None and proposal.them_device == SYSTEM_AUDIO:
+            self.them_device.addItem(CALL_AUDIO, SYSTEM_AUDIO)
         self.them_device.addItem(NO_DEVICE, None)
         for device in devices:
             self.you_device.addItem(device.label, device.name)
             self.them_device.addItem(device.label, device.name)
-        if devices and not self.device_note.text():
-            self.device_note.setText(
-                "For the other side, choose the monitor of your speakers or a loopback device; "
-                "with none, SalesMirror hears only what your microphone picks up."
-            )
+        if proposal is not None and proposal.guidance:
+            self.device_note.setText(proposal.guidance)
         elif not devices and not self.device_note.text():
             self.device_note.setText("No input device found: connect a microphone or headset.")
-        for combo, wanted in ((self.you_device, s.you_device), (self.them_device, s.them_device)):
+        them_wanted = s.them_device
+        if not s.call_audio_chosen and proposal is not None:
+            them_wanted = proposal.them_device  # the platform's best default, until chosen
+        for combo, wanted in ((self.you_device, s.you_device), (self.them_device, them_wanted)):
             index = combo.findData(wanted)
             if index < 0 and wanted:
                 combo.addItem(f"{wanted} (not connected)", wanted)
                 index = combo.count() - 1
             combo.setCurrentIndex(max(index, 0))
+
+    def chosen_mode(self) -> CaptureMode:
+        return capture_mode(self.them_device.currentData(), self.headset.isChecked())
+
+    def _show_mode(self) -> None:
+        mode = self.chosen_mode()
+        approximate = mode is CaptureMode.SINGLE_MICROPHONE
+        self.mode.setText(f"<b>{mode}</b>: {mode.explanation}")
+        self.mode.setStyleSheet("color: #e8c05a;" if approximate else "")
+        self.headset.setEnabled(not approximate)
+
+    def _devices_changed(self) -> None:
+        self._show_mode()
+        if self._probe is not None:
+            self.start_meters()
+
+    def start_meters(self) -> None:
+        """Open the chosen devices just to show their levels (stopped when the dialog closes)."""
+        self.stop_meters()
+        if self._open_sources is None:
+            return
+        try:
+            sources = self._open_sources(self.you_device.currentData(), self.them_device.currentData())
+        except AudioUnavailableError as exc:
+            self.device_note.setText(str(exc))
+            return
+        self._probe = LevelProbe(sources)
+        self._probe.start()
+        self._meter_timer.start()
+
+    def stop_meters(self) -> None:
+        self._meter_timer.stop()
+        if self._probe is not None:
+            self._probe.stop()
+            self._probe = None
+
+    def _show_levels(self) -> None:
+        if self._probe is None:
+            return
+        levels = self._probe.levels()
+        for speaker, meter in ((Speaker.YOU, self.you_level), (Speaker.THEM, self.them_level)):
+            problem = self._probe.problems.get(speaker)
+            level = levels.get(speaker)
+            meter.setValue(round(level if level is not None else FLOOR_DB))
+            meter.setFormat(problem[:60] if problem else f"{meter.value()} dB")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.start_meters()
+
+    def done(self, result: int) -> None:
+        self.stop_meters()
+        super().done(result)
 
     def _browse_model(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose a Vosk model folder")
@@ -144,9 +235,21 @@ class SettingsDialog(QDialog):
         s = self.settings
         s.you_device = self.you_device.currentData()
         s.them_device = self.them_device.currentData()
+        s.headset = self.headset.isChecked()
+        s.call_audio_chosen = True
         s.model_path = model
         s.monologue_nudge = self.monologue_on.isChecked()
         s.monologue_threshold_s = float(self.monologue_s.value())
         s.problem_nudge = self.problem_on.isChecked()
         s.nudge_repeat_gap_s = float(self.repeat_gap_s.value())
         super().accept()
+
+
+def _meter() -> QProgressBar:
+    meter = QProgressBar()
+    meter.setRange(round(FLOOR_DB), 0)
+    meter.setValue(round(FLOOR_DB))
+    meter.setFormat("—")
+    meter.setMaximumHeight(14)
+    meter.setTextVisible(True)
+    return meter
