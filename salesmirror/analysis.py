@@ -63,3 +63,29 @@ def analyze_script(path: Path, settings: CoachSettings | None = None) -> Coachin
     session = CoachingSession(settings)
     run_script(load_script(path), session)
     return session
+
+
+def analyze_single_microphone(
+    mix: Path,
+    enrolment: Path,
+    model_path: Path,
+    speaker_model_path: Path,
+    settings: CoachSettings | None = None,
+) -> CoachingSession:
+    """One microphone heard both sides: enrol from `enrolment`, attribute each stretch of `mix`."""
+    from salesmirror.audio.decode import load_audio
+    from salesmirror.speech.model_folder import load_model
+    from salesmirror.speech.speaker_id import (
+        VoiceEmbedder,
+        attribute_single_microphone,
+        enroll,
+        load_speaker_model,
+    )
+
+    mixed, enrolled = load_audio(mix), load_audio(enrolment)
+    embedder = VoiceEmbedder(load_model(model_path), load_speaker_model(speaker_model_path))
+    session = CoachingSession(settings)
+    for you, them in attribute_single_microphone(mixed, embedder, enroll(embedder, enrolled)):
+        session.on_frame(you, them)
+    session.finish()
+    return session

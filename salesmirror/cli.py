@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--system", type=Path, metavar="SYS.wav", help="the call's own audio (what the computer played)"
     )
+    analyze.add_argument("--mono", type=Path, metavar="MIX.wav", help="one microphone that heard both sides")
+    analyze.add_argument(
+        "--enroll", type=Path, metavar="ME.wav", help="with --mono: you reading, to know your voice"
+    )
+    analyze.add_argument(
+        "--speaker-model", type=Path, metavar="DIR", help="Vosk speaker model (vosk-model-spk-0.4)"
+    )
     analyze.add_argument("--script", type=Path, metavar="CALL.jsonl", help="a timed transcript")
     analyze.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
@@ -72,11 +79,14 @@ def _analyze(args: argparse.Namespace) -> int:
     from salesmirror.analysis import analyze_recording, analyze_script
 
     two_streams = args.mic is not None or args.system is not None
-    if args.script is not None:
+    if args.mono is not None or args.enroll is not None:
+        summary = _analyze_single_microphone(args)
+        problems: list[str] = []
+    elif args.script is not None:
         if args.you or args.them or args.model or two_streams:
             raise UsageError("--script cannot be combined with recordings or --model")
         summary = analyze_script(args.script).summary()
-        problems: list[str] = []
+        problems = []
     else:
         if two_streams and (args.you or args.them):
             raise UsageError("use --mic/--system or --you/--them, not both")
@@ -97,6 +107,33 @@ def _analyze(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary))
     return 0
+
+
+def _analyze_single_microphone(args: argparse.Namespace) -> dict[str, object]:
+    from salesmirror.analysis import analyze_single_microphone
+    from salesmirror.paths import app_paths
+    from salesmirror.speech.model_folder import resolve_model
+    from salesmirror.speech.speaker_id import check_speaker_model_folder, installed_speaker_model
+
+    if args.mono is None or args.enroll is None:
+        raise UsageError("--mono and --enroll go together")
+    if args.you or args.them or args.mic or args.system or args.script:
+        raise UsageError("--mono cannot be combined with other recordings or --script")
+    models_dir = app_paths().models_dir
+    model = resolve_model(args.model, None, models_dir)
+    if model is None:
+        raise UsageError(
+            "single-microphone attribution needs a speech model (any language): give --model DIR"
+        )
+    speaker_model = (
+        check_speaker_model_folder(args.speaker_model)
+        if args.speaker_model
+        else installed_speaker_model(models_dir)
+    )
+    session = analyze_single_microphone(args.mono, args.enroll, model, speaker_model)
+    summary = session.summary()
+    summary["attribution"] = "single microphone, by enrolled voice (approximate)"
+    return summary
 
 
 def _tracks(args: argparse.Namespace) -> dict[Speaker, Path]:

