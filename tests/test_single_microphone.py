@@ -94,3 +94,69 @@ def test_analyze_mono_with_enrolment(korean_model, speaker_model, tmp_path: Path
     assert 0 < result["talk_ratio_you"] < 1
     assert main(["analyze", "--mono", str(tmp_path / "me.wav")]) == 2
     assert "--mono and --enroll go together" in capsys.readouterr().err
+
+
+def test_speech_waits_for_its_window_to_be_judged_and_silence_does_not():
+    from salesmirror.pipeline.single_microphone import SingleMicrophoneAttributor, WindowJudged
+
+    asked: list[tuple[int, int]] = []
+    attributor = SingleMicrophoneAttributor(lambda wid, audio: asked.append((wid, audio.size)))
+    attributor.add_audio(np.ones(320 * 400, dtype=np.int16))
+    released = attributor.add_decisions([False] * 10 + [True] * 200 + [False] * 20)
+    assert released == [(False, False)] * 10  # speech from frame 10 on waits for its verdicts
+    assert [wid for wid, _ in asked] == [0, 1]  # 150 frames (3 s), then the 50-frame rest
+    assert asked[0][1] == 150 * 320
+    released = attributor.judged(WindowJudged(1, False))
+    assert released == []  # window 0 comes first
+    released = attributor.judged(WindowJudged(0, True))
+    assert released == [(True, False)] * 150 + [(False, True)] * 50 + [(False, False)] * 20
+
+
+def test_live_single_microphone_call_through_the_pipeline(korean_model, speaker_model):
+    from salesmirror.analysis import _Collector
+    from salesmirror.audio.file_playback import FilePlayback
+    from salesmirror.coaching.events import Speaker
+    from salesmirror.pipeline.call_pipeline import CallPipeline
+    from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
+
+    asr, spk = load_model(korean_model), load_speaker_model(speaker_model)
+    voice = enroll(VoiceEmbedder(asr, spk), _turns_of("ami_dev01", "MEE009"))
+    mix, _ = soundfile.read(str(CONVERSATIONS / "ami_dev00.wav"), dtype="int16")
+    setup = SingleMicrophoneSetup(lambda: VoiceEmbedder(asr, spk), voice)
+    pipeline = CallPipeline(
+        [FilePlayback({Speaker.YOU: mix}, speed=None)],
+        _Collector(),
+        flat_out=True,
+        single_microphone=setup,
+    )
+    pipeline.start()
+    assert pipeline.wait(120)
+    figures = pipeline.session.figures()
+    assert figures.t == pytest.approx(30, abs=0.1)  # every frame released, in order
+    assert figures.you_seconds > 5 and figures.them_seconds > 1
+
+
+def test_enrolment_dialog_records_stores_and_deletes_the_voice(qtbot, korean_model, speaker_model):
+    from salesmirror.audio.file_playback import FilePlayback
+    from salesmirror.coaching.events import Speaker
+    from salesmirror.paths import app_paths
+    from salesmirror.ui.enrolment_dialog import EnrolmentDialog
+
+    reading = _turns_of("ami_dev01", "MEE009")  # 10.5 s of one person speaking
+    target = app_paths().voiceprint_file
+    dialog = EnrolmentDialog(
+        target,
+        lambda: FilePlayback({Speaker.YOU: reading}, speed=8.0),  # the "microphone"
+        lambda: VoiceEmbedder(load_model(korean_model), load_speaker_model(speaker_model)),
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.message.text() == "No voice enrolled yet."
+    dialog.record_button.click()
+    qtbot.waitUntil(lambda: dialog.recorded_seconds >= 10.4, timeout=10_000)
+    dialog.record_button.click()
+    qtbot.waitUntil(lambda: dialog.message.text().startswith("Done"), timeout=60_000)
+    assert target.exists() and VoicePrint.load(target).speech_seconds > 8
+
+    dialog.delete_button.click()
+    assert not target.exists()
+    assert dialog.message.text() == "Your voice print is deleted."

@@ -25,6 +25,14 @@ from salesmirror.coaching.events import Nudge, PartialText, Speaker, TalkFigures
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import FRAME_SECONDS, ChannelActivity
 from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, SharedModel
+from salesmirror.pipeline.single_microphone import (
+    JudgeDone,
+    SingleMicrophoneAttributor,
+    SingleMicrophoneSetup,
+    VoiceJudge,
+    WindowJudged,
+)
+from salesmirror.speech.model_folder import ModelError
 
 # A live channel that falls this far behind the other (a stalled device) is treated as silent so
 # the figures keep moving.
@@ -71,6 +79,7 @@ class CallPipeline:
         model_path: Path | None = None,
         flat_out: bool = False,
         cancel_echo: bool = False,
+        single_microphone: SingleMicrophoneSetup | None = None,
     ) -> None:
         self._sources = sources
         self._listener = listener
@@ -92,6 +101,9 @@ class CallPipeline:
             for s in speakers
             if self._model is not None
         }
+        # One microphone hearing both sides: its speech is judged against your enrolled voice.
+        self._judge = VoiceJudge(single_microphone, self._inbox.put) if single_microphone else None
+        self._attributor = SingleMicrophoneAttributor(self._judge.judge) if self._judge is not None else None
         self._latest = Snapshot(recognition="loading" if self._model else "off")
         self._model_error_reported = False
         self._published_at = 0.0
@@ -106,6 +118,8 @@ class CallPipeline:
             self._model.start()
         for worker in self._recognizers.values():
             worker.start()
+        if self._judge is not None:
+            self._judge.start()
         self._thread.start()
         try:
             for source in self._sources:
@@ -148,7 +162,9 @@ class CallPipeline:
     # --- the analysis worker ----------------------------------------------------------------
 
     def _run(self) -> None:
-        waiting_for = set(self._recognizers)
+        waiting_for: set[object] = set(self._recognizers)
+        if self._judge is not None:
+            waiting_for.add(JudgeDone)
         stopped = False
         while self._open_sources or waiting_for:
             item = self._inbox.get()
@@ -163,6 +179,12 @@ class CallPipeline:
                 self._on_source_ended(item)
             elif isinstance(item, RecognizerDone):
                 waiting_for.discard(item.speaker)
+            elif isinstance(item, WindowJudged) and self._attributor is not None:
+                self._step_attributed(self._attributor.judged(item))
+            elif isinstance(item, JudgeDone):
+                waiting_for.discard(JudgeDone)
+            elif isinstance(item, ModelError):
+                self._listener.on_problem(str(item))
             elif isinstance(item, _Stop) and not stopped:
                 stopped = True
                 for speaker in list(self._open_sources):
@@ -197,11 +219,20 @@ class CallPipeline:
 
     def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
         """One channel's audio, echo already removed: voice activity, recognition, figures."""
-        self._decided[speaker].extend(self._activity[speaker].feed(samples))
+        decisions = self._activity[speaker].feed(samples)
         worker = self._recognizers.get(speaker)
         if worker is not None:
             worker.feed(samples)
+        if self._attributor is not None:
+            self._attributor.add_audio(samples)
+            self._step_attributed(self._attributor.add_decisions(decisions))
+            return
+        self._decided[speaker].extend(decisions)
         self._drain_frames()
+
+    def _step_attributed(self, frames: list[tuple[bool, bool]]) -> None:
+        for you, them in frames:
+            self.session.on_frame(you, them)
 
     def _on_source_ended(self, event: SourceEnded) -> None:
         if event.speaker not in self._open_sources:
@@ -211,6 +242,12 @@ class CallPipeline:
         if self._echo is not None:
             ended = event.speaker is Speaker.YOU
             self._hear_you(self._echo.flush() if ended else self._echo.end_reference())
+        if self._attributor is not None and self._judge is not None:
+            self._step_attributed(self._attributor.add_decisions(self._activity[event.speaker].flush()))
+            self._step_attributed(self._attributor.finish())
+            self._judge.stop()
+            self._open_sources.discard(event.speaker)
+            return
         self._decided[event.speaker].extend(self._activity[event.speaker].flush())
         self._drain_frames()
         self._open_sources.discard(event.speaker)
@@ -236,6 +273,8 @@ class CallPipeline:
     def _join_recognizers(self) -> None:
         for worker in self._recognizers.values():
             worker.join()
+        if self._judge is not None:
+            self._judge.join()
 
     def _publish(self) -> None:
         recognition = "off"

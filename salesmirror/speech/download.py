@@ -22,6 +22,7 @@ from urllib.error import HTTPError, URLError
 
 from salesmirror.resource_files import resource_path
 from salesmirror.speech.model_folder import ModelError, check_model_folder
+from salesmirror.speech.speaker_id import check_speaker_model_folder
 
 CATALOGUE_URL = "https://alphacephei.com/vosk/models/model-list.json"
 _CHUNK = 256 * 1024
@@ -213,7 +214,10 @@ def unpack_model(archive: Path, models_dir: Path) -> Path:
         try:
             check_model_folder(model_root)
         except ModelError as exc:
-            raise DownloadError(f"The archive does not hold a Vosk model: {exc}") from None
+            try:
+                check_speaker_model_folder(model_root)
+            except ModelError:
+                raise DownloadError(f"The archive does not hold a Vosk model: {exc}") from None
         destination = models_dir / (model_root.name if model_root is not staging else base)
         if destination.exists():
             shutil.rmtree(destination)

@@ -25,9 +25,17 @@ from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Speaker
 from salesmirror.paths import AppPaths, app_paths
+from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 from salesmirror.settings import load_settings, save_settings
-from salesmirror.speech.model_folder import ModelError, check_model_folder, resolve_model
+from salesmirror.speech.model_folder import ModelError, check_model_folder, load_model, resolve_model
+from salesmirror.speech.speaker_id import (
+    VoiceEmbedder,
+    VoicePrint,
+    installed_speaker_model,
+    load_speaker_model,
+)
 from salesmirror.ui import theme
+from salesmirror.ui.enrolment_dialog import EnrolmentDialog
 from salesmirror.ui.live_session import LiveSession
 from salesmirror.ui.live_window import LiveWindow, WindowActions
 from salesmirror.ui.model_manager import ModelManagerDialog
@@ -64,6 +72,7 @@ class AppController(QObject):
             self.settings.coach_settings,
             self._model_path,
             cancel_echo=lambda: self.capture_mode() is CaptureMode.TWO_STREAMS,
+            single_microphone=self.single_microphone_setup,
         )
         actions = WindowActions(
             open_settings=self.open_settings,
@@ -93,6 +102,43 @@ class AppController(QObject):
             return "recorded call"
         mode = self.capture_mode()
         return f"{mode} — {mode.explanation}"
+
+    def single_microphone_setup(self) -> SingleMicrophoneSetup | None:
+        """Your enrolled voice, when one microphone hears both sides and the models are there."""
+        if self.capture_mode() is not CaptureMode.SINGLE_MICROPHONE:
+            return None
+        if not self.paths.voiceprint_file.exists():
+            return None
+        try:
+            voice = VoicePrint.load(self.paths.voiceprint_file)
+            return SingleMicrophoneSetup(self._voice_embedder_factory(), voice)
+        except ModelError as exc:
+            self.window.explain_audio_problem(f"{exc} Everything you hear counts as you.")
+            return None
+
+    def _voice_embedder_factory(self) -> Callable[[], VoiceEmbedder]:
+        """Checks now (clear errors), loads later (in the worker that uses it)."""
+        model = self._model_path()
+        if model is None:
+            raise ModelError("Telling voices apart needs a speech model too.")
+        speaker_model = installed_speaker_model(self.paths.models_dir)
+        return lambda: VoiceEmbedder(load_model(model), load_speaker_model(speaker_model))
+
+    def enrol_voice(self) -> None:
+        try:
+            factory = self._voice_embedder_factory()
+        except ModelError as exc:
+            self.window.explain_audio_problem(
+                f"{exc} Download a speech model and vosk-model-spk-0.4 in the model manager."
+            )
+            return
+        dialog = EnrolmentDialog(
+            self.paths.voiceprint_file,
+            lambda: InputDeviceSource(Speaker.YOU, self.settings.you_device),
+            factory,
+            self.window,
+        )
+        dialog.exec()
 
     def _probe_sources(self, you: str | None, them: str | None) -> list[AudioSource]:
         sources: list[AudioSource] = [InputDeviceSource(Speaker.YOU, you)]
@@ -154,6 +200,7 @@ class AppController(QObject):
             self._download,
             self.propose_call_audio(),
             self._probe_sources,
+            self.enrol_voice,
             self.window,
         )
         if dialog.exec():

@@ -11,6 +11,7 @@ from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Nudge, PartialText, Utterance
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.pipeline.call_pipeline import CallPipeline, Snapshot
+from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 from salesmirror.ui.gui_inbox import GuiInbox
 
 
@@ -31,6 +32,7 @@ class LiveSession(QObject):
         coach_settings: Callable[[], CoachSettings],
         model_path: Callable[[], Path | None],
         cancel_echo: Callable[[], bool] = lambda: False,
+        single_microphone: Callable[[], SingleMicrophoneSetup | None] = lambda: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -38,6 +40,7 @@ class LiveSession(QObject):
         self._coach_settings = coach_settings
         self._model_path = model_path
         self._cancel_echo = cancel_echo
+        self._single_microphone = single_microphone
         self.pipeline: CallPipeline | None = None
         self._inbox = GuiInbox(self)
         self.finished.connect(self._inbox.stop)
@@ -56,6 +59,7 @@ class LiveSession(QObject):
             settings=self._coach_settings(),
             model_path=self._model_path(),
             cancel_echo=self._cancel_echo(),
+            single_microphone=self._single_microphone(),
         )
         self._inbox.start()
         try:

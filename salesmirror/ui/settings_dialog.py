@@ -49,6 +49,7 @@ class SettingsDialog(QDialog):
         download_model: Callable[[], Path | None],
         proposal: CallAudioProposal | None = None,
         open_sources: Callable[[str | None, str | None], list[AudioSource]] | None = None,
+        enrol_voice: Callable[[], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -77,6 +78,10 @@ class SettingsDialog(QDialog):
         self._meter_timer.timeout.connect(self._show_levels)
         for changed in (self.you_device.currentIndexChanged, self.them_device.currentIndexChanged):
             changed.connect(self._devices_changed)
+        self.enrol_button = QPushButton("Teach it my voice…")
+        self.enrol_button.setToolTip("Single microphone: tell your voice from theirs (approximate)")
+        if enrol_voice is not None:
+            self.enrol_button.clicked.connect(enrol_voice)
         self.headset.toggled.connect(self._show_mode)
         self._show_mode()
 
@@ -115,6 +120,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.them_level)
         form.addRow("", self.headset)
         form.addRow("Mode", self.mode)
+        form.addRow("", self.enrol_button)
         form.addRow("", self.device_note)
         form.addRow("Speech model", model_row)
         form.addRow("", monologue_row)
@@ -170,6 +176,7 @@ class SettingsDialog(QDialog):
         self.mode.setText(f"<b>{mode}</b>: {mode.explanation}")
         self.mode.setStyleSheet("color: #e8c05a;" if approximate else "")
         self.headset.setEnabled(not approximate)
+        self.enrol_button.setVisible(approximate)
 
     def _devices_changed(self) -> None:
         self._show_mode()
