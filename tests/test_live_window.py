@@ -96,12 +96,14 @@ def test_without_a_model_it_says_talk_time_only_with_two_ways_out(qtbot, korean_
     assert window.notice.isVisible()
     assert "Talk time only" in window.notice_text.text()
     assert window.use_folder_button.isVisible() and window.download_button.isVisible()
+    assert not window.transcript.isVisible()  # nothing to transcribe without a model
 
     controller.use_model_folder(tmp_path)
     assert "is not a Vosk model folder" in window.notice_text.text()
 
     controller.use_model_folder(korean_model)
     assert not window.notice.isVisible()
+    assert window.transcript.isVisible()
     saved, _ = load_settings(app_paths().settings_file)
     assert saved.model_path == str(korean_model)
 
@@ -123,9 +125,10 @@ def test_size_position_and_pin_are_remembered(qtbot):
     assert second.window.pin_button.isChecked()
 
 
-def test_transcript_collapses_and_the_choice_sticks(qtbot):
+def test_transcript_collapses_and_the_choice_sticks(qtbot, korean_model):
     controller = AppController(app_paths(), list_devices=no_devices)
     window = controller.window
+    controller.use_model_folder(korean_model)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

@@ -198,8 +198,11 @@ class LiveWindow(QWidget):
     # --- state ----------------------------------------------------------------------------
 
     def set_recognition_available(self, available: bool, reason: str = "") -> None:
-        """Show or hide the 'talk time only' notice with its two ways out."""
+        """Show or hide the 'talk time only' notice with its two ways out (and, without a model,
+        the transcript, which would stay empty)."""
         self.notice.setVisible(not available)
+        self.transcript_toggle.setVisible(available)
+        self._show_transcript(available and self.settings.transcript_visible, remember=False)
         if not available:
             self.notice_text.setText(
                 reason
@@ -294,8 +297,9 @@ class LiveWindow(QWidget):
         if was_visible:
             self.show()  # changing window flags hides a window
 
-    def _show_transcript(self, visible: bool) -> None:
-        self.settings.transcript_visible = visible
+    def _show_transcript(self, visible: bool, remember: bool = True) -> None:
+        if remember:
+            self.settings.transcript_visible = visible
         self.transcript.setVisible(visible)
         self.partial.setVisible(visible and bool(self.partial.text()))
         self.transcript_toggle.setArrowType(Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow)

@@ -35,4 +35,5 @@ QPlainTextEdit, QListWidget, QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QTa
     background: {SURFACE.name()}; border: 1px solid #2e3746; border-radius: 6px;
 }}
 QFrame#notice {{ background: #2a2f22; border: 1px solid #5b5a34; border-radius: 8px; }}
+QFrame#notice QPushButton {{ font-size: 9.5pt; padding: 4px 6px; }}
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from math import cos, radians, sin
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from salesmirror.ui import theme
@@ -53,7 +53,8 @@ class TalkRatioGauge(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height()
         thickness = max(10.0, min(w, h) * 0.09)
-        radius = min(w / 2 - thickness, h - thickness * 2.6)
+        caption = QFontMetrics(self._small_font(min(w, h) / 2)).height() * 1.6
+        radius = max(20.0, min(w / 2 - thickness, h - thickness * 1.6 - caption))
         centre_x, centre_y = w / 2, thickness + radius
         arc = QRectF(centre_x - radius, centre_y - radius, 2 * radius, 2 * radius)
 
@@ -75,6 +76,11 @@ class TalkRatioGauge(QWidget):
             self._needle(p, centre_x, centre_y, radius - thickness, self.recent)
         self._labels(p, centre_x, centre_y, radius, thickness)
         p.end()
+
+    def _small_font(self, radius: float) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(max(8.0, radius * 0.075))
+        return small
 
     def _tick(self, p: QPainter, cx: float, cy: float, r: float, t: float, ratio: float) -> None:
         a = radians(self._angle(ratio))
@@ -100,9 +106,7 @@ class TalkRatioGauge(QWidget):
         p.setPen(theme.TEXT if self.recent is None else ratio_colour(self.recent))
         number = "—" if self.recent is None else f"{self.recent * 100:.0f} %"
         p.drawText(QRectF(cx - r, cy - r * 0.72, 2 * r, r * 0.42), Qt.AlignmentFlag.AlignCenter, number)
-        small = QFont(self.font())
-        small.setPointSizeF(max(8.0, r * 0.075))
-        p.setFont(small)
+        p.setFont(self._small_font(r))
         p.setPen(theme.MUTED)
         p.drawText(
             QRectF(cx - r, cy - r * 0.32, 2 * r, r * 0.2),
@@ -111,5 +115,5 @@ class TalkRatioGauge(QWidget):
         )
         overall = "" if self.overall is None else f"   ·   whole call {self.overall * 100:.0f} %"
         caption = f"target {theme.TARGET_RATIO * 100:.0f} %{overall}"
-        below = QRectF(0, cy + t * 0.5, self.width(), t * 2.0)
+        below = QRectF(0, cy + t * 0.6, self.width(), self.height() - cy - t * 0.6)
         p.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, caption)
