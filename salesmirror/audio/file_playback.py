@@ -40,14 +40,6 @@ class FilePlayback:
     def speakers(self) -> tuple[Speaker, ...]:
         return tuple(self._tracks)
 
-    @property
-    def description(self) -> str:
-        return "recorded call"
-
-    @property
-    def duration_s(self) -> float:
-        return max(len(t) for t in self._tracks.values()) / SAMPLE_RATE
-
     def start(self, sink: BlockSink) -> None:
         self._stop.clear()
         self._thread = threading.Thread(target=self._play, args=(sink,), name="file-playback")

@@ -36,10 +36,6 @@ class InputDeviceSource:
     def speakers(self) -> tuple[Speaker, ...]:
         return (self._speaker,)
 
-    @property
-    def description(self) -> str:
-        return self._device_name or "default microphone"
-
     def start(self, sink: BlockSink) -> None:
         sd = self._sd or portaudio()
         device = find_input_device(self._device_name, sd)

@@ -60,10 +60,6 @@ class PulseMonitorSource:
     def speakers(self) -> tuple[Speaker, ...]:
         return (self._speaker,)
 
-    @property
-    def description(self) -> str:
-        return "the call's audio (output monitor)"
-
     def start(self, sink: BlockSink) -> None:
         monitor = self._monitor or default_monitor(self._pactl)
         if shutil.which(self._parec) is None:

@@ -49,10 +49,6 @@ class WasapiLoopbackSource:
     def speakers(self) -> tuple[Speaker, ...]:
         return (self._speaker,)
 
-    @property
-    def description(self) -> str:
-        return f"the call's audio ({self.device_name or 'WASAPI loopback'})"
-
     def start(self, sink: BlockSink) -> None:
         pa = self._module or load_pyaudiowpatch()
         self._audio = pa.PyAudio()

@@ -12,10 +12,6 @@ class Speaker(StrEnum):
     YOU = "you"
     THEM = "them"
 
-    @property
-    def other(self) -> Speaker:
-        return Speaker.THEM if self is Speaker.YOU else Speaker.YOU
-
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -82,8 +78,6 @@ class TalkFigures:
     them_seconds: float = 0.0
     ratio_you: float | None = None
     recent_ratio_you: float | None = None
-    you_active: bool = False
-    them_active: bool = False
     monologue_s: float = 0.0
     longest_monologue_s: float = 0.0
     segments: list[Segment] = field(default_factory=list)

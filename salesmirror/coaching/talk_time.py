@@ -70,8 +70,6 @@ class TalkTimeTracker:
         self._monologue_last_speech = 0.0
         self._monologues: list[Segment] = []
         self._longest_closed = 0.0
-        self._you_active = False
-        self._them_active = False
 
     @property
     def now(self) -> float:
@@ -81,7 +79,6 @@ class TalkTimeTracker:
         """Advance one frame with both speakers' decisions for it."""
         t = self.now
         end = t + FRAME_SECONDS
-        self._you_active, self._them_active = you, them
         self._you_frames += you
         self._them_frames += them
         self._runs[Speaker.YOU].step(t, you)
@@ -165,8 +162,6 @@ class TalkTimeTracker:
             them_seconds=them_s,
             ratio_you=talk_ratio(you_s, them_s),
             recent_ratio_you=talk_ratio(recent_you, recent_them),
-            you_active=self._you_active,
-            them_active=self._them_active,
             monologue_s=self.current_monologue_s,
             longest_monologue_s=longest,
             segments=self.segments if with_segments else [],

@@ -63,10 +63,6 @@ class PauseBridge:
         self._frames_since_speech: int | None = None
 
     @property
-    def delay_frames(self) -> int:
-        return self._window
-
-    @property
     def in_speech(self) -> bool:
         """True while speech was heard within the bridge window: the live 'talking' light."""
         return self._frames_since_speech is not None and self._frames_since_speech < self._window

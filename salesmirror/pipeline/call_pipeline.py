@@ -84,7 +84,6 @@ class CallPipeline:
         self._sources = sources
         self._listener = listener
         self.session = CoachingSession(settings, on_nudge=listener.on_nudge)
-        self._flat_out = flat_out
         self._inbox: queue.Queue[object] = queue.Queue()
         self._credits = threading.Semaphore(_FAST_BACKLOG_BLOCKS) if flat_out else None
         self._stopping = threading.Event()
@@ -299,7 +298,3 @@ class CallPipeline:
     def _speaking(self, speaker: Speaker) -> bool:
         activity = self._activity.get(speaker)
         return activity is not None and speaker in self._open_sources and activity.in_speech
-
-    @property
-    def model_error(self) -> str | None:
-        return self._model.error if self._model is not None else None

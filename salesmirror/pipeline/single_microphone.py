@@ -86,10 +86,6 @@ class SingleMicrophoneAttributor:
             self._run_start = None
         return self._release()
 
-    @property
-    def waiting(self) -> bool:
-        return bool(self._frames) and len(self._labels) < len(self._windows)
-
     def _cut(self, first: int, end: int) -> None:
         if end <= first:
             return

@@ -34,10 +34,6 @@ class TiledCall:
     def speakers(self) -> tuple[Speaker, ...]:
         return (Speaker.YOU, Speaker.THEM)
 
-    @property
-    def description(self) -> str:
-        return "tiled call"
-
     def start(self, sink: BlockSink) -> None:
         self._thread = threading.Thread(target=self._play, args=(sink,))
         self._thread.start()
