@@ -157,6 +157,17 @@ def format_summary(summary: dict) -> str:
         f"Your share         {share}{verdict}",
         f"Longest monologue  {clock(summary['longest_monologue_s'])}",
     ]
+    metrics = summary.get("metrics") or {}
+    if metrics:
+        pace = metrics["words_per_minute"]
+        patience = "—" if metrics["patience_s"] is None else f"{metrics['patience_s']:.1f} s"
+        lines += [
+            f"Longest story      {clock(metrics['longest_customer_story_s'])}  (theirs: longer is better)",
+            f"Questions asked    {metrics['questions_asked']}",
+            f"Patience           {patience}  (pause before you answer)",
+            f"Interruptions      {metrics['interruptions']}",
+            f"Pace               {'—' if pace is None else f'{pace} words a minute'}",
+        ]
     if "recognition" in summary:
         lines.append(f"Recognition        {summary['recognition']}")
     nudges = summary["nudges"]

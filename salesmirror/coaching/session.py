@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from salesmirror.coaching.events import Nudge, TalkFigures, Utterance
+from salesmirror.coaching.metrics import UtteranceFigures
 from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings
 from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
 
@@ -31,6 +32,7 @@ class CoachingSession:
         self.talk = TalkTimeTracker(self.settings.talk_time)
         self.nudges = NudgeEngine(self.settings.nudges)
         self.transcript: list[Utterance] = []
+        self.spoken = UtteranceFigures()
         self._on_nudge = on_nudge
 
     @property
@@ -43,6 +45,7 @@ class CoachingSession:
 
     def on_utterance(self, utterance: Utterance) -> None:
         self.transcript.append(utterance)
+        self.spoken.add(utterance)
         self._emit(self.nudges.on_utterance(utterance))
 
     def _emit(self, nudge: Nudge | None) -> None:
@@ -54,6 +57,24 @@ class CoachingSession:
 
     def figures(self) -> TalkFigures:
         return self.talk.figures()
+
+    def metrics(self) -> dict[str, float | int | None]:
+        """The figures behind the nudges, each next to what good selling aims for (see README)."""
+        figures = self.talk.figures()
+        pause = self.talk.turns.median_pause_s
+        pace = self.spoken.words_per_minute
+        return {
+            "talk_ratio_you": None if figures.ratio_you is None else round(figures.ratio_you, 4),
+            "recent_talk_ratio_you": (
+                None if figures.recent_ratio_you is None else round(figures.recent_ratio_you, 4)
+            ),
+            "longest_monologue_s": round(figures.longest_monologue_s, 2),
+            "longest_customer_story_s": round(self.talk.longest_story_s, 2),
+            "questions_asked": self.spoken.questions_asked,
+            "patience_s": None if pause is None else round(pause, 2),
+            "interruptions": self.talk.turns.interruptions,
+            "words_per_minute": None if pace is None else round(pace),
+        }
 
     def summary(self) -> dict[str, object]:
         """The `analyze --json` object: figures, segments, nudges and transcript."""
@@ -69,6 +90,7 @@ class CoachingSession:
                 {"speaker": str(s.speaker), "start": round(s.start, 2), "end": round(s.end, 2)}
                 for s in figures.segments
             ],
+            "metrics": self.metrics(),
             "nudges": [n.to_json() for n in self.nudges.fired],
             "transcript": [
                 {

@@ -6,6 +6,7 @@ window, `analyze` and timed scripts all share exactly this arithmetic.
 
 from __future__ import annotations
 
+import statistics
 from collections import deque
 from dataclasses import dataclass
 
@@ -20,8 +21,11 @@ class TalkTimeSettings:
     recent_window_s: float = 300.0
     # Your own pauses shorter than this do not end a monologue...
     monologue_pause_s: float = 2.0
-    # ...but the other side speaking for this long does.
+    # ...but the other side speaking for this long does (and starting over them for this long,
+    # after they had spoken this long, is an interruption rather than a backchannel).
     interruption_s: float = 1.0
+    # A pause longer than this before you answer is a new topic, not a measure of patience.
+    turn_pause_max_s: float = 5.0
 
 
 def talk_ratio(you_seconds: float, them_seconds: float) -> float | None:
@@ -52,8 +56,102 @@ class _RunTracker:
         self.step(now, False)
 
 
+class _MonologueTracker:
+    """One speaker's uninterrupted stretches: their own pauses under `pause_s` do not end one, the
+    other side speaking for `interruption_s` does. Your monologues, their stories."""
+
+    def __init__(self, speaker: Speaker, settings: TalkTimeSettings) -> None:
+        self.speaker = speaker
+        self._settings = settings
+        self._start: float | None = None
+        self._last_speech = 0.0
+        self.closed: list[Segment] = []
+        self.longest_closed = 0.0
+
+    def step(self, t: float, end: float, speaking: bool, other: _RunTracker) -> None:
+        interrupted = other.run_length(end) >= self._settings.interruption_s
+        if self._start is not None:
+            if interrupted:
+                assert other.run_start is not None
+                self._close(max(min(self._last_speech, other.run_start), self._start))
+            elif not speaking and end - self._last_speech >= self._settings.monologue_pause_s:
+                self._close(self._last_speech)
+        if speaking and not interrupted:
+            if self._start is None:
+                self._start = t
+            self._last_speech = end
+
+    def _close(self, end: float) -> None:
+        assert self._start is not None
+        if end > self._start:
+            self.closed.append(Segment(self.speaker, self._start, end))
+            self.longest_closed = max(self.longest_closed, end - self._start)
+        self._start = None
+
+    def finish(self) -> None:
+        if self._start is not None:
+            self._close(self._last_speech)
+
+    @property
+    def current_s(self) -> float:
+        return 0.0 if self._start is None else self._last_speech - self._start
+
+    @property
+    def longest_s(self) -> float:
+        return max(self.longest_closed, self.current_s)
+
+    @property
+    def all(self) -> list[Segment]:
+        """Finished stretches, plus the one in progress."""
+        found = list(self.closed)
+        if self._start is not None and self.current_s > 0:
+            found.append(Segment(self.speaker, self._start, self._last_speech))
+        return found
+
+
+class _TurnTaking:
+    """How you take the floor: how long you let a pause run after they stop (patience), and how
+    often you start while they are mid-turn (interruptions).
+
+    A start counts as an interruption once you have kept talking for `interruption_s` over a turn
+    of theirs that had already run that long; shorter overlaps are backchannels ("mm-hm")."""
+
+    def __init__(self, settings: TalkTimeSettings) -> None:
+        self._settings = settings
+        self.pauses: list[float] = []
+        self.interruptions = 0
+        self._their_turn_end: float | None = None
+        self._candidate: float | None = None  # when your possibly interrupting run started
+
+    def step(self, t: float, end: float, you: _RunTracker, them: _RunTracker) -> None:
+        limit = self._settings.interruption_s
+        you_started = you.run_start == t
+        their_turn_ended = them.run_start is None and bool(them.segments) and them.segments[-1].end == t
+        if their_turn_ended:
+            # They had the floor only if you were silent when they stopped.
+            self._their_turn_end = t if you.run_start is None or you_started else None
+        if you_started:
+            if them.run_start is not None and t - them.run_start >= limit:
+                self._candidate = t
+            elif them.run_start is None and self._their_turn_end is not None:
+                pause = t - self._their_turn_end
+                if pause <= self._settings.turn_pause_max_s:
+                    self.pauses.append(pause)
+            self._their_turn_end = None
+        if self._candidate is not None:
+            if you.run_start != self._candidate or them.run_start is None:
+                self._candidate = None  # you stopped, or they gave way at once
+            elif end - self._candidate >= limit:
+                self.interruptions += 1
+                self._candidate = None
+
+    @property
+    def median_pause_s(self) -> float | None:
+        return float(statistics.median(self.pauses)) if self.pauses else None
+
+
 class TalkTimeTracker:
-    """Accumulates talk time per side, the recent talk ratio and monologues."""
+    """Accumulates talk time per side, the recent talk ratio, monologues and turn-taking."""
 
     def __init__(self, settings: TalkTimeSettings | None = None) -> None:
         self.settings = settings or TalkTimeSettings()
@@ -66,10 +164,8 @@ class TalkTimeTracker:
         self._buckets: deque[tuple[int, int]] = deque()
         self._bucket = [0, 0]
         self._recent = [0, 0]
-        self._monologue_start: float | None = None
-        self._monologue_last_speech = 0.0
-        self._monologues: list[Segment] = []
-        self._longest_closed = 0.0
+        self._monologues = {s: _MonologueTracker(s, self.settings) for s in Speaker}
+        self.turns = _TurnTaking(self.settings)
 
     @property
     def now(self) -> float:
@@ -81,10 +177,13 @@ class TalkTimeTracker:
         end = t + FRAME_SECONDS
         self._you_frames += you
         self._them_frames += them
-        self._runs[Speaker.YOU].step(t, you)
-        self._runs[Speaker.THEM].step(t, them)
+        your_run, their_run = self._runs[Speaker.YOU], self._runs[Speaker.THEM]
+        your_run.step(t, you)
+        their_run.step(t, them)
         self._count_recent(you, them)
-        self._step_monologue(t, end, you)
+        self._monologues[Speaker.YOU].step(t, end, you, their_run)
+        self._monologues[Speaker.THEM].step(t, end, them, your_run)
+        self.turns.step(t, end, your_run, their_run)
         self._frames += 1
 
     def _count_recent(self, you: bool, them: bool) -> None:
@@ -101,41 +200,19 @@ class TalkTimeTracker:
             self._recent[0] -= old_you
             self._recent[1] -= old_them
 
-    def _step_monologue(self, t: float, end: float, you: bool) -> None:
-        them_run = self._runs[Speaker.THEM]
-        interrupted = them_run.run_length(end) >= self.settings.interruption_s
-        if self._monologue_start is not None:
-            if interrupted:
-                assert them_run.run_start is not None
-                cut = min(self._monologue_last_speech, them_run.run_start)
-                self._close_monologue(max(cut, self._monologue_start))
-            elif not you and end - self._monologue_last_speech >= self.settings.monologue_pause_s:
-                self._close_monologue(self._monologue_last_speech)
-        if you and not interrupted:
-            if self._monologue_start is None:
-                self._monologue_start = t
-            self._monologue_last_speech = end
-
-    def _close_monologue(self, end: float) -> None:
-        assert self._monologue_start is not None
-        if end > self._monologue_start:
-            self._monologues.append(Segment(Speaker.YOU, self._monologue_start, end))
-            self._longest_closed = max(self._longest_closed, end - self._monologue_start)
-        self._monologue_start = None
-
     @property
     def current_monologue_s(self) -> float:
-        if self._monologue_start is None:
-            return 0.0
-        return self._monologue_last_speech - self._monologue_start
+        return self._monologues[Speaker.YOU].current_s
 
     @property
     def monologues(self) -> list[Segment]:
-        """Finished monologues, plus the one in progress."""
-        found = list(self._monologues)
-        if self._monologue_start is not None and self.current_monologue_s > 0:
-            found.append(Segment(Speaker.YOU, self._monologue_start, self._monologue_last_speech))
-        return found
+        """Your finished monologues, plus the one in progress."""
+        return self._monologues[Speaker.YOU].all
+
+    @property
+    def longest_story_s(self) -> float:
+        """Their longest uninterrupted stretch: the customer telling their story."""
+        return self._monologues[Speaker.THEM].longest_s
 
     @property
     def segments(self) -> list[Segment]:
@@ -147,15 +224,15 @@ class TalkTimeTracker:
         """Close runs still open at the end of a call."""
         for run in self._runs.values():
             run.close(self.now)
-        if self._monologue_start is not None:
-            self._close_monologue(self._monologue_last_speech)
+        for monologue in self._monologues.values():
+            monologue.finish()
 
     def figures(self, with_segments: bool = False) -> TalkFigures:
         you_s = self._you_frames * FRAME_SECONDS
         them_s = self._them_frames * FRAME_SECONDS
         recent_you = (self._recent[0] + self._bucket[0]) * FRAME_SECONDS
         recent_them = (self._recent[1] + self._bucket[1]) * FRAME_SECONDS
-        longest = max(self._longest_closed, self.current_monologue_s)
+        longest = self._monologues[Speaker.YOU].longest_s
         return TalkFigures(
             t=self.now,
             you_seconds=you_s,
