@@ -107,3 +107,22 @@ def reference_tracker(turns: list[Turn], you: str, them: str) -> TalkTimeTracker
         tracker.step(a, b)
     tracker.finish()
     return tracker
+
+
+def predicted_tenths(segments, speaker, n: int) -> np.ndarray:
+    """Per 100 ms frame (n of them): was this speaker talking for most of it, by the app's segments?"""
+    cells = np.zeros(n * 10)
+    for s in segments:
+        if s.speaker is speaker:
+            cells[round(s.start * 100) : round(s.end * 100)] = 1
+    return cells.reshape(n, 10).mean(axis=1) >= 0.5
+
+
+def frames_right(segments, turns: list[Turn], you: str, them: str, n: int) -> float:
+    """Share of n 100 ms frames where the app's you/them labels both match the human turns."""
+    from salesmirror.coaching.events import Speaker
+
+    duration = n / 10
+    you_right = predicted_tenths(segments, Speaker.YOU, n) == reference_tenths(turns, you, duration)
+    them_right = predicted_tenths(segments, Speaker.THEM, n) == reference_tenths(turns, them, duration)
+    return float((you_right & them_right).mean())

@@ -10,7 +10,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import soundfile
 from _calls import TESTS
 
@@ -19,9 +18,9 @@ sys.path.insert(0, str(TESTS))
 from recordings import (
     RATE,
     TWO_SPEAKER_CALLS,
+    frames_right,
     make_call,
     read_rttm,
-    reference_tenths,
     reference_tracker,
     speakers_by_talk_time,
     with_echo,
@@ -29,14 +28,6 @@ from recordings import (
 
 from salesmirror.analysis import analyze_recording
 from salesmirror.coaching.events import Speaker
-
-
-def tenths(segments, speaker: Speaker, n: int) -> np.ndarray:
-    cells = np.zeros(n * 10)
-    for s in segments:
-        if s.speaker is speaker:
-            cells[round(s.start * 100) : round(s.end * 100)] = 1
-    return cells.reshape(n, 10).mean(axis=1) >= 0.5
 
 
 def main() -> None:
@@ -63,10 +54,7 @@ def main() -> None:
                 audio_s += you.size / RATE
                 error = 100 * (session.figures().ratio_you - reference.figures().ratio_you)
                 segments = session.talk.segments
-                right = (
-                    (tenths(segments, Speaker.YOU, n) == reference_tenths(turns, you_speaker, n / 10))
-                    & (tenths(segments, Speaker.THEM, n) == reference_tenths(turns, them_speaker, n / 10))
-                ).mean()
+                right = frames_right(segments, turns, you_speaker, them_speaker, n)
                 worst_error, worst_frames = max(worst_error, abs(error)), min(worst_frames, right)
                 print(f"{name:16} {you_speaker:10} {-level:>4} dB {error:>+10.1f} pp {100 * right:>12.1f} %")
     print(

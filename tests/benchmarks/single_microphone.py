@@ -19,13 +19,12 @@ sys.path.insert(0, str(TESTS))
 from recordings import (
     CONVERSATIONS,
     RATE,
+    frames_right,
     read_rttm,
-    reference_tenths,
     reference_tracker,
     speakers_by_talk_time,
 )
 
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.talk_time import TalkTimeTracker
 from salesmirror.speech.model_folder import load_model
 from salesmirror.speech.speaker_id import (
@@ -50,14 +49,6 @@ def turns_of(name: str, speaker: str, after_s: float = 0.0) -> np.ndarray:
         [audio[int(t.start * RATE) : int(t.end * RATE)] for t in read_rttm(name)
          if t.speaker == speaker and t.start >= after_s]
     )  # fmt: skip
-
-
-def tenths(segments, speaker: Speaker, n: int) -> np.ndarray:
-    cells = np.zeros(n * 10)
-    for s in segments:
-        if s.speaker is speaker:
-            cells[round(s.start * 100) : round(s.end * 100)] = 1
-    return cells.reshape(n, 10).mean(axis=1) >= 0.5
 
 
 def main() -> None:
@@ -88,10 +79,7 @@ def main() -> None:
         tracker.finish()
         error = 100 * (tracker.figures().ratio_you - reference_tracker(turns, you, them).figures().ratio_you)
         n = int(mix.size / RATE * 10)
-        right = (
-            (tenths(tracker.segments, Speaker.YOU, n) == reference_tenths(turns, you, n / 10))
-            & (tenths(tracker.segments, Speaker.THEM, n) == reference_tenths(turns, them, n / 10))
-        ).mean()
+        right = frames_right(tracker.segments, turns, you, them, n)
         print(f"{name:16} {you:10} {error:>+10.1f} pp {100 * right:>12.1f} %")
     print("goal: within 8 pp and 80 % of frames")
     print(f"cost: {spent / audio_s * 60:.1f} s of one core per minute of audio (enrolment included)")
