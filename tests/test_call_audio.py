@@ -244,3 +244,44 @@ def test_wasapi_loopback_is_downmixed_and_resampled_to_16_khz():
     correlation = np.corrcoef(out.astype(np.float64), original)[0, 1]
     assert correlation > 0.9
     assert source.device_name == "Speakers (Realtek(R) Audio) [Loopback]"
+
+
+def test_starting_never_waits_for_a_slow_sound_server(tmp_path: Path):
+    """start() runs on the GUI thread: the server lookup must happen on the source's thread.
+
+    The stand-in server answers only once the test releases it, after start() has returned; a
+    start() that waited for it would time out and raise instead."""
+    release = tmp_path / "release"
+    pactl = _stand_in(
+        tmp_path,
+        "pactl",
+        f"""
+        import os, sys, time
+        while not os.path.exists({str(release)!r}):
+            time.sleep(0.01)
+        sys.stderr.write("Connection failure: Connection refused\\n")
+        sys.exit(1)
+        """,
+    )
+    parec = _stand_in(tmp_path, "parec", "pass")
+    events: list[object] = []
+    done = threading.Event()
+
+    def sink(event: object) -> None:
+        events.append(event)
+        done.set()
+
+    source = PulseMonitorSource(parec=parec, pactl=pactl)
+    source.start(sink)
+    assert events == []
+    release.touch()  # only now does the "server" answer
+    assert done.wait(20)
+    source.stop()
+    assert isinstance(events[-1], SourceEnded)
+    assert "is PulseAudio or PipeWire running?" in (events[-1].error or "")
+
+
+def test_missing_pulse_tools_are_named_before_anything_starts(tmp_path: Path):
+    source = PulseMonitorSource(parec="/nonexistent/parec", pactl="/nonexistent/pactl")
+    with pytest.raises(AudioUnavailableError, match="pulseaudio-utils"):
+        source.start(lambda event: None)

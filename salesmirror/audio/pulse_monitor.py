@@ -55,15 +55,37 @@ class PulseMonitorSource:
         self._process: subprocess.Popen[bytes] | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._lock = threading.Lock()
 
     @property
     def speakers(self) -> tuple[Speaker, ...]:
         return (self._speaker,)
 
     def start(self, sink: BlockSink) -> None:
-        monitor = self._monitor or default_monitor(self._pactl)
-        if shutil.which(self._parec) is None:
-            raise AudioUnavailableError(f"The call's audio cannot be captured: {INSTALL_HINT}.")
+        """Returns at once (the GUI thread calls it): asking the sound server for its default
+        output can take seconds, so that and the recording happen on this source's own thread,
+        and a failure there arrives as `SourceEnded` with the reason."""
+        for tool in (self._parec, self._pactl):
+            if shutil.which(tool) is None:
+                raise AudioUnavailableError(f"The call's audio cannot be captured: {INSTALL_HINT}.")
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._record, args=(sink,), name="pulse-monitor")
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping.set()
+            process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+
+    def _record(self, sink: BlockSink) -> None:
+        try:
+            monitor = self._monitor or default_monitor(self._pactl)
+        except AudioUnavailableError as exc:
+            if not self._stopping.is_set():
+                sink(SourceEnded(self._speaker, str(exc)))
+            return
         command = [
             self._parec,
             f"--device={monitor}",
@@ -73,22 +95,14 @@ class PulseMonitorSource:
             "--raw",
             "--latency-msec=60",
         ]
-        self._stopping.clear()
-        self._process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
-        )
-        self._thread = threading.Thread(target=self._read, args=(sink,), name="pulse-monitor")
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        process = self._process
-        if process is not None and process.poll() is None:
-            process.terminate()
-
-    def _read(self, sink: BlockSink) -> None:
-        process = self._process
-        assert process is not None and process.stdout is not None
+        with self._lock:
+            if self._stopping.is_set():
+                return
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+            )
+            self._process = process
+        assert process.stdout is not None
         block_bytes = BLOCK_SAMPLES * 2
         while True:
             data = process.stdout.read(block_bytes)
