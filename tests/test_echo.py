@@ -100,3 +100,27 @@ def test_streams_may_arrive_in_any_order_and_the_delay_is_found():
     echo_rms = np.sqrt(np.mean(mic[them_only].astype(float) ** 2))
     left_rms = np.sqrt(np.mean(cleaned[them_only].astype(float) ** 2))
     assert left_rms < echo_rms / 10
+
+
+@pytest.mark.parametrize("capacity", [700, 97])
+def test_stream_history_returns_exactly_what_was_heard_across_wrap_arounds(capacity: int):
+    from salesmirror.coaching.echo import _History
+
+    rng = np.random.default_rng(1)
+    stream = rng.normal(size=20_000)
+    history = _History(capacity)
+    heard = 0
+    for size in rng.integers(1, 400, size=60):
+        history.append(stream[heard : heard + size])
+        heard += size
+        for lo, hi in ((heard - capacity, heard), (heard - 300, heard - 10), (heard - 900, heard - 650),
+                       (heard - 5, heard + 20)):  # fmt: skip
+            expected = np.array(
+                [stream[i] if heard - capacity <= i < heard and i >= 0 else 0.0 for i in range(lo, hi)]
+            )
+            assert np.array_equal(history.span(lo, hi), expected), (lo, hi, heard)
+    oversized = _History(100)
+    oversized.append(stream[:250])
+    assert oversized.end == 250
+    assert np.array_equal(oversized.span(150, 250), stream[150:250])
+    assert not oversized.span(100, 150).any()

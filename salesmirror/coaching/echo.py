@@ -42,16 +42,22 @@ _SILENT_RMS = 1.0  # a reference this quiet (digital silence) carries no echo to
 
 
 class _History:
-    """The most recent samples of a stream, addressed by absolute sample index."""
+    """The most recent samples of a stream, addressed by absolute sample index (a ring buffer:
+    appending costs the new samples only, never a copy of the whole history)."""
 
     def __init__(self, capacity: int) -> None:
         self._data = np.zeros(capacity, dtype=np.float64)
         self.end = 0  # absolute index one past the newest sample
 
     def append(self, samples: np.ndarray) -> None:
-        n = min(samples.size, self._data.size)
-        self._data = np.roll(self._data, -n)
-        self._data[-n:] = samples[-n:]
+        size = self._data.size
+        if samples.size > size:
+            self.end += samples.size - size  # what falls off at once still counts as heard
+            samples = samples[-size:]
+        at = self.end % size
+        first = min(samples.size, size - at)
+        self._data[at : at + first] = samples[:first]
+        self._data[: samples.size - first] = samples[first:]
         self.end += samples.size
 
     def pad_to(self, end: int) -> None:
@@ -61,10 +67,13 @@ class _History:
     def span(self, start: int, stop: int) -> np.ndarray:
         """Samples [start, stop); anything before the stream began or already forgotten is 0."""
         out = np.zeros(stop - start)
-        first = self.end - self._data.size
-        lo, hi = max(start, first), min(stop, self.end)
+        lo, hi = max(start, self.end - self._data.size, 0), min(stop, self.end)
         if hi > lo:
-            out[lo - start : hi - start] = self._data[lo - first : hi - first]
+            size = self._data.size
+            at = lo % size
+            first = min(hi - lo, size - at)
+            out[lo - start : lo - start + first] = self._data[at : at + first]
+            out[lo - start + first : hi - start] = self._data[: hi - lo - first]
         return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,7 +52,7 @@ class SingleMicrophoneAttributor:
         self._judge = judge
         self._audio = np.zeros(0, dtype=np.int16)  # samples from frame `_audio_from` on
         self._audio_from = 0
-        self._frames: list[bool] = []  # decisions from frame `_released` on
+        self._frames: deque[bool] = deque()  # decisions from frame `_released` on
         self._released = 0
         self._window_of: dict[int, int] = {}  # first frame of each window -> window id
         self._windows: dict[int, tuple[int, int]] = {}
@@ -111,7 +112,7 @@ class SingleMicrophoneAttributor:
                 out.append((current, not current))
             else:
                 out.append((False, False))
-            self._frames.pop(0)
+            self._frames.popleft()
             self._released += 1
         self._forget_audio()
         return out
