@@ -15,6 +15,7 @@ Vosk computes x-vectors only inside a recogniser, so a speech model (any languag
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,8 +110,11 @@ class VoicePrint:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"vector": self.vector.tolist(), "speech_seconds": self.speech_seconds}
-        path.write_text(json.dumps(data), encoding="utf-8")
-        path.chmod(0o600)
+        # Created readable by you alone, never for a moment by anyone else.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        path.chmod(0o600)  # an older file may have been created with wider permissions
 
     @classmethod
     def load(cls, path: Path) -> VoicePrint:
