@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
 from salesmirror.coaching.nudges import NudgeSettings
+from salesmirror.coaching.playbook import playbook
 from salesmirror.coaching.session import CoachSettings
 
 
@@ -19,28 +20,60 @@ class Settings:
     headset: bool = False  # the microphone hears only you: no echo to remove
     call_audio_chosen: bool = False  # until the user confirms, the platform's proposal applies
     model_path: str | None = None
-    monologue_threshold_s: float = 90.0
-    nudge_repeat_gap_s: float = 60.0
-    problem_nudge: bool = True
-    monologue_nudge: bool = True
+    disabled_nudges: list[str] = field(default_factory=list)
+    nudge_thresholds: dict[str, float] = field(default_factory=dict)  # overrides of the playbook
+    nudge_gap_s: float = 30.0  # between any two nudges
+    nudge_repeat_gap_s: float = 90.0  # before the same kind again
+    product_terms: list[str] = field(default_factory=list)  # your product and company names
+    competitors: list[str] = field(default_factory=list)
     always_on_top: bool = False
     transcript_visible: bool = True
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     unknown: dict[str, object] = field(default_factory=dict, repr=False)
 
     def coach_settings(self) -> CoachSettings:
+        kinds = playbook()
         return CoachSettings(
             nudges=NudgeSettings(
-                monologue_s=self.monologue_threshold_s,
-                same_kind_gap_s=self.nudge_repeat_gap_s,
-                monologue_enabled=self.monologue_nudge,
-                problem_enabled=self.problem_nudge,
+                disabled=frozenset(self.disabled_nudges),
+                thresholds={k: v for k, v in self.nudge_thresholds.items() if k in kinds},
+                global_gap_s=self.nudge_gap_s,
+                repeat_gap_s=self.nudge_repeat_gap_s,
+                product_terms=tuple(self.product_terms),
+                competitors=tuple(self.competitors),
             )
         )
 
 
 def _field_types() -> dict[str, object]:
-    return {f.name: f.default for f in fields(Settings) if f.name != "unknown"}
+    defaults: dict[str, object] = {}
+    for f in fields(Settings):
+        if f.name != "unknown":
+            defaults[f.name] = f.default if f.default_factory is MISSING else f.default_factory()
+    return defaults
+
+
+def _upgrade(raw: dict[str, object]) -> None:
+    """Settings written by 0.1 had one switch and one threshold per nudge."""
+    disabled = raw.setdefault("disabled_nudges", [])
+    thresholds = raw.setdefault("nudge_thresholds", {})
+    if isinstance(disabled, list) and isinstance(thresholds, dict):
+        for old, kind in (("monologue_nudge", "monologue"), ("problem_nudge", "problem")):
+            if raw.pop(old, True) is False and kind not in disabled:
+                disabled.append(kind)
+        if isinstance(monologue := raw.pop("monologue_threshold_s", None), int | float):
+            thresholds.setdefault("monologue", float(monologue))
+
+
+def _valid_items(key: str, value: list[object] | dict[str, object]) -> object:
+    """Lists of names and maps of thresholds keep their well-typed entries only."""
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return {
+        k: float(v)
+        for k, v in value.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and (key != "nudge_thresholds" or v > 0)
+    }
 
 
 def load_settings(path: Path) -> tuple[Settings, str | None]:
@@ -58,6 +91,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
         return Settings(), f"The settings file {path} could not be read ({exc}); using defaults."
     settings = Settings()
     defaults = _field_types()
+    _upgrade(raw)
     for key, value in raw.items():
         if key not in defaults:
             settings.unknown[key] = value
@@ -66,6 +100,8 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
         expected = type(default) if default is not None else str
         if expected is float and isinstance(value, int | float) and not isinstance(value, bool):
             setattr(settings, key, float(value))
+        elif isinstance(value, list | dict) and isinstance(value, expected):
+            setattr(settings, key, _valid_items(key, value))
         elif isinstance(value, expected):
             setattr(settings, key, value)
         elif value is None and default is None:

@@ -56,17 +56,17 @@ def test_analyze_script_prints_nudges_with_evidence(tmp_path: Path, capsys):
     script = tmp_path / "call.jsonl"
     script.write_text(
         '{"start": 0, "end": 95, "speaker": "you", "text": "Our platform does everything."}\n'
-        '{"start": 96, "end": 100, "speaker": "them", "text": "Our problem is churn."}\n',
+        '{"start": 121, "end": 125, "speaker": "them", "text": "Our problem is churn."}\n',
         encoding="utf-8",
     )
     assert main(["analyze", "--script", str(script), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert [(n["kind"], n["t"]) for n in result["nudges"]] == [("monologue", 90.0), ("problem", 100.0)]
+    assert [(n["kind"], n["t"]) for n in result["nudges"]] == [("monologue", 90.0), ("problem", 125.0)]
     assert result["nudges"][1]["evidence"] == '"Our problem is churn." (problem)'
     assert result["transcript"][1] == {
         "speaker": "them",
-        "start": 96.0,
-        "end": 100.0,
+        "start": 121.0,
+        "end": 125.0,
         "text": "Our problem is churn.",
     }
 

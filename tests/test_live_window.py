@@ -48,7 +48,7 @@ def test_playing_a_call_moves_the_gauge_and_finishes(qtbot, recorded_app):
 
 
 def test_a_nudge_appears_and_then_clears(qtbot, recorded_app):
-    recorded_app.settings.monologue_threshold_s = 20
+    recorded_app.settings.nudge_thresholds["monologue"] = 20
     window = recorded_app.window
     window.banner.set_show_seconds(0.3)
     window.start()
@@ -145,20 +145,25 @@ def test_settings_dialog_edits_thresholds_and_refuses_a_bad_model(qtbot, tmp_pat
     devices = [InputDevice(3, "Desk mic", "ALSA", 1, 48000.0, True)]
     dialog = SettingsDialog(controller.settings, lambda: devices, lambda: None)
     qtbot.addWidget(dialog)
-    dialog.monologue_s.setValue(75)
-    dialog.problem_on.setChecked(False)
+    dialog.nudges.thresholds["monologue"].setValue(75)
+    dialog.nudges.switches["problem"].setChecked(False)
+    dialog.nudges.product_terms.setText("Acme Cloud, , dashboards ")
     dialog.them_device.setCurrentIndex(dialog.them_device.findData("Desk mic"))
     dialog.model_path.setText(str(tmp_path))
     dialog.accept()
     assert "not a Vosk model folder" in dialog.error.text()
-    assert controller.settings.monologue_threshold_s == 90
+    assert controller.settings.nudge_thresholds == {}
 
     dialog.model_path.setText("")
     dialog.accept()
     s = controller.settings
-    assert (s.monologue_threshold_s, s.problem_nudge, s.them_device) == (75.0, False, "Desk mic")
-    coach = s.coach_settings()
-    assert coach.nudges.monologue_s == 75 and not coach.nudges.problem_enabled
+    assert (s.nudge_thresholds, s.disabled_nudges) == ({"monologue": 75.0}, ["problem"])
+    assert s.them_device == "Desk mic"
+    assert s.product_terms == ["Acme Cloud", "dashboards"]
+    coach = s.coach_settings().nudges
+    assert coach.threshold("monologue") == 75 and not coach.enabled("problem") and coach.enabled("pace")
+    dialog.nudges.switches["pace"].setChecked(False)
+    assert not dialog.nudges.thresholds["pace"].isEnabled()
 
 
 def test_settings_dialog_explains_missing_audio(qtbot):

@@ -25,7 +25,8 @@ def test_questions_you_ask_are_counted_with_or_without_punctuation(tmp_path: Pat
             (17, 20, "you", "Tell me more about the team."),
         ],
     )
-    assert m["questions_asked"] == 2  # theirs do not count; "Tell me more" is not a question
+    # Theirs do not count; "Tell me more about ..." asks for an answer, so it does.
+    assert m["questions_asked"] == 3
 
 
 def test_the_customers_longest_story_survives_backchannels_not_interjections(tmp_path: Path):

@@ -1,4 +1,4 @@
-"""The two nudges of the live coach, on real audio and on timed scripts, with their negatives."""
+"""The monologue and problem nudges, on real audio and on timed scripts, with their negatives."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from recordings import RATE, SPEECH
 
 from salesmirror.analysis import analyze_recording, analyze_script
 from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.nudges import NudgeSettings, ProblemDetector
+from salesmirror.coaching.nudges import NudgeSettings
 from salesmirror.coaching.session import CoachSettings
+from salesmirror.coaching.utterance_cues import problem_detector
 
 
 def write_script(folder: Path, lines: list[tuple[float, float, str, str]]) -> Path:
@@ -46,7 +47,7 @@ def test_a_hundred_seconds_of_only_you_gives_one_monologue_nudge_at_ninety(tmp_p
 
 def test_monologue_threshold_is_configurable(tmp_path: Path):
     script = write_script(tmp_path, [(0, 50, "you", "Let me walk you through our whole platform.")])
-    settings = CoachSettings(nudges=NudgeSettings(monologue_s=45))
+    settings = CoachSettings(nudges=NudgeSettings(thresholds={"monologue": 45}))
     session = analyze_script(script, settings)
     assert [(n.kind, round(n.t)) for n in session.nudges.fired] == [("monologue", 45)]
 
@@ -87,12 +88,12 @@ NOT_PROBLEMS = [
 
 @pytest.mark.parametrize("text", PROBLEMS)
 def test_problem_statements_are_recognised(text: str):
-    assert ProblemDetector().evidence(text) is not None
+    assert problem_detector().evidence(text) is not None
 
 
 @pytest.mark.parametrize("text", NOT_PROBLEMS)
 def test_denials_questions_and_small_talk_are_not_problems(text: str):
-    assert ProblemDetector().evidence(text) is None
+    assert problem_detector().evidence(text) is None
 
 
 def test_problem_nudge_fires_when_they_name_a_problem(tmp_path: Path):
@@ -116,7 +117,7 @@ def test_your_own_problem_words_do_not_fire(tmp_path: Path):
     assert kinds(analyze_script(script)) == []
 
 
-def test_the_same_kind_waits_sixty_seconds(tmp_path: Path):
+def test_the_same_kind_waits_the_repeat_gap(tmp_path: Path):
     script = write_script(
         tmp_path,
         [
@@ -130,5 +131,5 @@ def test_the_same_kind_waits_sixty_seconds(tmp_path: Path):
 
 def test_problem_nudge_can_be_turned_off(tmp_path: Path):
     script = write_script(tmp_path, [(0, 5, "them", "The problem is the reports are slow.")])
-    settings = CoachSettings(nudges=NudgeSettings(problem_enabled=False))
+    settings = CoachSettings(nudges=NudgeSettings(disabled=frozenset({"problem"})))
     assert kinds(analyze_script(script, settings)) == []

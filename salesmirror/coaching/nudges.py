@@ -1,89 +1,129 @@
-"""Nudge rules and their calm delivery.
+"""The nudge engine: the playbook's rules, fed talk time and utterances, delivered calmly.
 
-Each rule looks at plain data (talk figures, finished utterances) and may propose a nudge; the
-delivery policy decides whether it is shown. A nagging coach gets closed, so the policy is strict:
-one kind does not repeat within `same_kind_gap_s`.
+Which kinds exist, what they say and why lives in `resources/playbook.toml`; each kind's rule in
+`nudge_rules.py`; the policy that decides what reaches the seller in `delivery.py`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from salesmirror.coaching.events import Nudge, Speaker, Utterance
-from salesmirror.coaching.phrases import CueMatcher, looks_like_question, phrase_list, tokenize
-
-MONOLOGUE = "monologue"
-PROBLEM = "problem"
+from salesmirror.coaching.delivery import DueNudge, NudgeDelivery
+from salesmirror.coaching.events import Nudge, Utterance
+from salesmirror.coaching.nudge_rules import (
+    AgendaRule,
+    CustomerCueRule,
+    InterrogationRule,
+    InterruptRule,
+    MonologueRule,
+    PaceRule,
+    PatienceRule,
+    PrematurePitchRule,
+    ProductTalkRule,
+    Rule,
+    TalkRatioRule,
+    YouFocusRule,
+)
+from salesmirror.coaching.playbook import NudgeKind, playbook
+from salesmirror.coaching.talk_time import TalkTimeTracker
+from salesmirror.coaching.utterance_cues import elephant_detector, goal_detector, problem_detector
 
 
 @dataclass(frozen=True, slots=True)
 class NudgeSettings:
-    monologue_s: float = 90.0
-    same_kind_gap_s: float = 60.0
-    monologue_enabled: bool = True
-    problem_enabled: bool = True
+    """Which nudges are on, their thresholds (playbook defaults unless overridden), the delivery
+    gaps, and the words that name your product and your competitors."""
+
+    disabled: frozenset[str] = frozenset()
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    global_gap_s: float = 30.0
+    repeat_gap_s: float = 90.0
+    product_terms: tuple[str, ...] = ()
+    competitors: tuple[str, ...] = ()
+
+    def threshold(self, name: str) -> float | None:
+        return self.thresholds.get(name, playbook()[name].threshold)
+
+    def enabled(self, name: str) -> bool:
+        return name not in self.disabled
 
 
-def _format_duration(seconds: float) -> str:
-    seconds = round(seconds)
-    if seconds < 120:
-        return f"{seconds} seconds"
-    return f"{seconds // 60} minutes" if seconds % 60 == 0 else f"{seconds / 60:.1f} minutes"
+def build_rules(settings: NudgeSettings) -> list[Rule]:
+    """One rule for each enabled kind of the playbook."""
+    kinds = playbook()
 
+    def make(kind: NudgeKind) -> Rule:
+        threshold = settings.threshold(kind.name)
+        match kind.name:
+            case "monologue":
+                return MonologueRule(kind, threshold)
+            case "problem":
+                return CustomerCueRule(kind, problem_detector())
+            case "dig_deeper":
+                return CustomerCueRule(kind, goal_detector())
+            case "elephant":
+                return CustomerCueRule(kind, elephant_detector(settings.competitors))
+            case "premature_pitch":
+                return PrematurePitchRule(kind, threshold, settings.product_terms)
+            case "product_talk":
+                return ProductTalkRule(kind, threshold, settings.product_terms)
+            case "you_focus":
+                return YouFocusRule(kind, threshold)
+            case "interrogation":
+                return InterrogationRule(kind, threshold)
+            case "interrupt":
+                return InterruptRule(kind)
+            case "patience":
+                return PatienceRule(kind, threshold)
+            case "agenda":
+                return AgendaRule(kind, threshold)
+            case "talk_ratio":
+                return TalkRatioRule(kind, threshold)
+            case "pace":
+                return PaceRule(kind, threshold)
+        raise ValueError(f"the playbook names a nudge kind with no rule: {kind.name}")
 
-class ProblemDetector:
-    """Does a customer utterance state a problem, pain, difficulty or risk?"""
-
-    def __init__(self) -> None:
-        self._matcher = CueMatcher(list(phrase_list("problem")), list(phrase_list("negation")))
-
-    def evidence(self, text: str) -> str | None:
-        """The cue that makes `text` a problem statement, or None."""
-        if looks_like_question(text):
-            return None
-        matches = self._matcher.find(tokenize(text))
-        return matches[0].phrase if matches else None
+    return [make(kind) for name, kind in kinds.items() if settings.enabled(name)]
 
 
 class NudgeEngine:
-    """Turns talk figures and finished utterances into nudges, honouring the delivery policy."""
+    """Runs every enabled rule and hands what falls due to the delivery policy."""
 
     def __init__(self, settings: NudgeSettings | None = None) -> None:
         self.settings = settings or NudgeSettings()
-        self._problems = ProblemDetector()
-        self._last_by_kind: dict[str, float] = {}
-        self._monologue_nudged = False
-        self.fired: list[Nudge] = []
+        self._rules = build_rules(self.settings)
+        self._frame_rules = [r for r in self._rules if type(r).on_frame is not Rule.on_frame]
+        self._utterance_rules = [r for r in self._rules if type(r).on_utterance is not Rule.on_utterance]
+        self._delivery = NudgeDelivery(self.settings.global_gap_s, self.settings.repeat_gap_s)
 
-    def on_talk(self, t: float, monologue_s: float) -> Nudge | None:
-        """Called every frame: fires `monologue` once per monologue that crosses the threshold."""
-        if monologue_s == 0.0:
-            self._monologue_nudged = False
-            return None
-        threshold = self.settings.monologue_s
-        if self.settings.monologue_enabled and not self._monologue_nudged and monologue_s >= threshold:
-            self._monologue_nudged = True
-            text = f"You've talked for {_format_duration(threshold)} — ask them a question"
-            evidence = f"you spoke for {monologue_s:.0f} s without them speaking for 1 s"
-            return self._deliver(Nudge(t, MONOLOGUE, text, evidence))
-        return None
+    @property
+    def fired(self) -> list[Nudge]:
+        """Every nudge delivered so far, in order."""
+        return self._delivery.delivered
 
-    def on_utterance(self, utterance: Utterance) -> Nudge | None:
-        """Called with every finished utterance; fires `problem` when the customer names one."""
-        if utterance.speaker is not Speaker.THEM or not self.settings.problem_enabled:
-            return None
-        cue = self._problems.evidence(utterance.text)
-        if cue is None:
-            return None
-        evidence = f'"{utterance.text}" ({cue})'
-        # Stamped when they finished saying it, however late recognition delivered it.
-        nudge = Nudge(utterance.end, PROBLEM, "They just mentioned a problem — ask why", evidence)
-        return self._deliver(nudge)
+    def on_frame(self, now: float, talk: TalkTimeTracker) -> Nudge | None:
+        """Called every 20 ms frame, after the tracker has taken it."""
+        for rule in self._frame_rules:
+            self._offer(rule.on_frame(now, talk))
+        return self._delivery.tick(now)
 
-    def _deliver(self, nudge: Nudge) -> Nudge | None:
-        last = self._last_by_kind.get(nudge.kind)
-        if last is not None and nudge.t - last < self.settings.same_kind_gap_s:
-            return None
-        self._last_by_kind[nudge.kind] = nudge.t
-        self.fired.append(nudge)
-        return nudge
+    def on_utterance(self, utterance: Utterance, now: float) -> Nudge | None:
+        for rule in self._utterance_rules:
+            self._offer(rule.on_utterance(utterance))
+        return self._delivery.tick(now)
+
+    def snooze(self, now: float, seconds: float) -> None:
+        """No nudges for `seconds`; what falls due meanwhile is dropped."""
+        self._delivery.snooze(now, seconds)
+
+    def resume(self) -> None:
+        self._delivery.resume()
+
+    @property
+    def snoozed_until(self) -> float | None:
+        return self._delivery.snoozed_until
+
+    def _offer(self, due: DueNudge | None) -> None:
+        if due is not None:
+            self._delivery.offer(due)

@@ -41,12 +41,19 @@ class CoachingSession:
 
     def on_frame(self, you: bool, them: bool) -> None:
         self.talk.step(you, them)
-        self._emit(self.nudges.on_talk(self.talk.now, self.talk.current_monologue_s))
+        self._emit(self.nudges.on_frame(self.talk.now, self.talk))
 
     def on_utterance(self, utterance: Utterance) -> None:
         self.transcript.append(utterance)
         self.spoken.add(utterance)
-        self._emit(self.nudges.on_utterance(utterance))
+        self._emit(self.nudges.on_utterance(utterance, self.talk.now))
+
+    def snooze(self, seconds: float) -> None:
+        """No nudges for the next `seconds` of the call."""
+        self.nudges.snooze(self.talk.now, seconds)
+
+    def resume_nudges(self) -> None:
+        self.nudges.resume()
 
     def _emit(self, nudge: Nudge | None) -> None:
         if nudge is not None and self._on_nudge is not None:

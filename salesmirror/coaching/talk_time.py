@@ -201,6 +201,15 @@ class TalkTimeTracker:
             self._recent[1] -= old_them
 
     @property
+    def recent_ratio_you(self) -> float | None:
+        """Your share of the talk over the recent window (five minutes by default)."""
+        return talk_ratio(self._recent[0] + self._bucket[0], self._recent[1] + self._bucket[1])
+
+    def current_run_start(self, speaker: Speaker) -> float | None:
+        """When the speaker's current stretch of speech began, or None while they are silent."""
+        return self._runs[speaker].run_start
+
+    @property
     def current_monologue_s(self) -> float:
         return self._monologues[Speaker.YOU].current_s
 

@@ -61,6 +61,12 @@ class Snapshot:
     you_speaking: bool = False
     them_speaking: bool = False
     recognition: str = "off"  # "off", "loading", "on" or "failed"
+    snoozed_for_s: float = 0.0  # how much longer nudges stay silent
+
+
+@dataclass(frozen=True, slots=True)
+class _Snooze:
+    seconds: float | None  # None: nudges again from now on
 
 
 class _Stop:
@@ -145,6 +151,10 @@ class CallPipeline:
         script standing in for a model); it is handled in order with the audio."""
         self._inbox.put(event)
 
+    def snooze(self, seconds: float | None) -> None:
+        """Silence nudges for `seconds` of the call (None: resume). Handled in order on the worker."""
+        self._inbox.put(_Snooze(seconds))
+
     def latest(self) -> Snapshot:
         """The newest snapshot: a reference swap, safe to read from any thread."""
         return self._latest
@@ -174,6 +184,12 @@ class CallPipeline:
                 self._listener.on_utterance(item)
             elif isinstance(item, PartialText):
                 self._listener.on_partial(item)
+            elif isinstance(item, _Snooze):
+                if item.seconds is None:
+                    self.session.resume_nudges()
+                else:
+                    self.session.snooze(item.seconds)
+                self._publish()
             elif isinstance(item, SourceEnded):
                 self._on_source_ended(item)
             elif isinstance(item, RecognizerDone):
@@ -288,7 +304,9 @@ class CallPipeline:
             else:
                 recognition = "loading"
         self._published_at = time.monotonic()
+        snoozed_until = self.session.nudges.snoozed_until
         self._latest = Snapshot(
+            snoozed_for_s=max(0.0, (snoozed_until or 0.0) - self.session.now),
             figures=self.session.figures(),
             you_speaking=self._speaking(Speaker.YOU),
             them_speaking=self._speaking(Speaker.THEM),

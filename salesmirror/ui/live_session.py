@@ -74,6 +74,11 @@ class LiveSession(QObject):
         if self.pipeline is not None:
             self.pipeline.stop()
 
+    def snooze(self, seconds: float | None) -> None:
+        """Silence nudges for `seconds` of this call, or (None) let them through again."""
+        if self.pipeline is not None:
+            self.pipeline.snooze(seconds)
+
     def snapshot(self) -> Snapshot | None:
         return self.pipeline.latest() if self.pipeline is not None else None
 

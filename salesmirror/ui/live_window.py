@@ -136,6 +136,12 @@ class LiveWindow(QWidget):
 
         self.banner = NudgeBanner()
         root.addWidget(self.banner)
+        self.snoozed = QPushButton()
+        self.snoozed.setFlat(True)
+        self.snoozed.setObjectName("muted")
+        self.snoozed.setToolTip("Nudges are snoozed; click to let them through again (Ctrl+M)")
+        self.snoozed.hide()
+        root.addWidget(self.snoozed)
 
         self.transcript_toggle = QToolButton()
 
@@ -178,6 +184,8 @@ class LiveWindow(QWidget):
         self.download_button.clicked.connect(self.app_actions.download_model)
         self.transcript_toggle.toggled.connect(self._show_transcript)
         self.session.nudge.connect(self.show_nudge)
+        self.banner.snooze_requested.connect(self.snooze_nudges)
+        self.snoozed.clicked.connect(self.resume_nudges)
         self.session.utterance.connect(self.add_utterance)
         self.session.partial.connect(self.show_partial)
         self.session.problem.connect(self.show_problem)
@@ -187,6 +195,7 @@ class LiveWindow(QWidget):
             "Ctrl+,": self.app_actions.open_settings,
             "Ctrl+T": self.transcript_toggle.toggle,
             "Ctrl+P": self.pin_button.toggle,
+            "Ctrl+M": self.toggle_snooze,
             "Ctrl+Q": self.close,
         }
         for keys, slot in shortcuts.items():
@@ -263,13 +272,44 @@ class LiveWindow(QWidget):
         self.you_light.set_active(snapshot.you_speaking)
         self.them_light.set_active(snapshot.them_speaking)
         self.monologue.setText(clock(figures.monologue_s))
+        self._warn_of_monologue(figures.monologue_s)
         self.elapsed.setText(clock(figures.t))
+        self.snoozed.setVisible(snapshot.snoozed_for_s > 0)
+        if snapshot.snoozed_for_s > 0:
+            self.snoozed.setText(f"Nudges snoozed — {clock(snapshot.snoozed_for_s)} left · resume")
         if snapshot.recognition == "loading":
             self._set_partial("Loading the speech model…")
+
+    def _warn_of_monologue(self, seconds: float) -> None:
+        """The soft warning: the timer turns amber two thirds of the way to the monologue nudge,
+        red once it is due."""
+        limit = self.settings.coach_settings().nudges.threshold("monologue") or 90.0
+        colour = theme.TOO_MUCH if seconds >= limit else theme.CAUTION if seconds >= limit * 2 / 3 else None
+        style = "" if colour is None else f"color: {colour.name()};"
+        if style != self.monologue.styleSheet():  # restyling re-polishes: only on change
+            self.monologue.setStyleSheet(style)
 
     @Slot(object)
     def show_nudge(self, nudge: Nudge) -> None:
         self.banner.show_nudge(nudge)
+
+    SNOOZE_S = 300.0
+
+    def snooze_nudges(self) -> None:
+        self.session.snooze(self.SNOOZE_S)
+        self.banner.fade_out()
+        self.snoozed.setText(f"Nudges snoozed — {clock(self.SNOOZE_S)} left · resume")
+        self.snoozed.setVisible(self.session.running)
+
+    def resume_nudges(self) -> None:
+        self.session.snooze(None)
+        self.snoozed.hide()
+
+    def toggle_snooze(self) -> None:
+        if self.snoozed.isVisible():
+            self.resume_nudges()
+        else:
+            self.snooze_nudges()
 
     @Slot(object)
     def add_utterance(self, utterance: Utterance) -> None:

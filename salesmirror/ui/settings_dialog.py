@@ -1,4 +1,4 @@
-"""Settings: which devices are you and them, which model, and the nudge thresholds."""
+"""Settings: which devices are you and them, which model, and the nudges (their own page)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +36,7 @@ from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Speaker
 from salesmirror.settings import Settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder
+from salesmirror.ui.nudge_settings import NudgeSettingsPage
 
 NO_DEVICE = "None — one microphone hears both sides"
 CALL_AUDIO = "Call audio — what this computer plays (recommended)"
@@ -96,22 +97,7 @@ class SettingsDialog(QDialog):
         model_row.addWidget(browse)
         model_row.addWidget(fetch)
 
-        self.monologue_on = QCheckBox("Nudge after a monologue of")
-        self.monologue_on.setChecked(settings.monologue_nudge)
-        self.monologue_s = QSpinBox()
-        self.monologue_s.setRange(20, 600)
-        self.monologue_s.setSuffix(" s")
-        self.monologue_s.setValue(round(settings.monologue_threshold_s))
-        monologue_row = QHBoxLayout()
-        monologue_row.addWidget(self.monologue_on)
-        monologue_row.addWidget(self.monologue_s)
-        monologue_row.addStretch(1)
-        self.problem_on = QCheckBox("Nudge when the customer names a problem")
-        self.problem_on.setChecked(settings.problem_nudge)
-        self.repeat_gap_s = QSpinBox()
-        self.repeat_gap_s.setRange(10, 900)
-        self.repeat_gap_s.setSuffix(" s")
-        self.repeat_gap_s.setValue(round(settings.nudge_repeat_gap_s))
+        self.nudges = NudgeSettingsPage(settings)
 
         form = QFormLayout()
         form.addRow("You (microphone)", self.you_device)
@@ -123,9 +109,11 @@ class SettingsDialog(QDialog):
         form.addRow("", self.enrol_button)
         form.addRow("", self.device_note)
         form.addRow("Speech model", model_row)
-        form.addRow("", monologue_row)
-        form.addRow("", self.problem_on)
-        form.addRow("Same nudge at most every", self.repeat_gap_s)
+        audio_page = QWidget()
+        audio_page.setLayout(form)
+        self.pages = QTabWidget()
+        self.pages.addTab(audio_page, "Audio and model")
+        self.pages.addTab(self.nudges, "Nudges")
         self.error = QLabel()
         self.error.setStyleSheet("color: #e27d6b;")
         self.error.setWordWrap(True)
@@ -135,7 +123,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.pages)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
@@ -245,10 +233,7 @@ class SettingsDialog(QDialog):
         s.headset = self.headset.isChecked()
         s.call_audio_chosen = True
         s.model_path = model
-        s.monologue_nudge = self.monologue_on.isChecked()
-        s.monologue_threshold_s = float(self.monologue_s.value())
-        s.problem_nudge = self.problem_on.isChecked()
-        s.nudge_repeat_gap_s = float(self.repeat_gap_s.value())
+        self.nudges.apply(s)
         super().accept()
 
 

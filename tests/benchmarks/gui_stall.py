@@ -38,7 +38,7 @@ def main() -> None:
         model_override=korean_model(),
         playback_speed=args.speed,
     )
-    controller.settings.monologue_threshold_s = 10  # nudges fire and fade during the run
+    controller.settings.nudge_thresholds["monologue"] = 10  # nudges fire and fade during the run
     controller.window.show()
     gaps: list[float] = []
     last = [time.perf_counter()]

@@ -30,6 +30,7 @@ def main() -> None:
     you, them = base_call()
     controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them})
     controller.settings.nudge_repeat_gap_s = 0.0
+    controller.settings.nudge_gap_s = 0.0
     window = controller.window
     window.show()
     sent: dict[str, float] = {}
