@@ -56,13 +56,16 @@ def test_analyze_script_prints_nudges_with_evidence(tmp_path: Path, capsys):
     script = tmp_path / "call.jsonl"
     script.write_text(
         '{"start": 0, "end": 95, "speaker": "you", "text": "Our platform does everything."}\n'
-        '{"start": 121, "end": 125, "speaker": "them", "text": "Our problem is churn."}\n',
+        '{"start": 121, "end": 125, "speaker": "them", "text": "Our problem is churn."}\n'
+        '{"start": 126, "end": 129, "speaker": "you", "text": "Anyway, on to the timeline."}\n',
         encoding="utf-8",
     )
     assert main(["analyze", "--script", str(script), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert [(n["kind"], n["t"]) for n in result["nudges"]] == [("monologue", 90.0), ("problem", 125.0)]
-    assert result["nudges"][1]["evidence"] == '"Our problem is churn." (problem)'
+    assert [(n["kind"], n["t"]) for n in result["nudges"]] == [("monologue", 90.0), ("problem", 129.0)]
+    assert result["nudges"][1]["evidence"] == (
+        '"Our problem is churn." (problem); you went on: "Anyway, on to the timeline."'
+    )
     assert result["transcript"][1] == {
         "speaker": "them",
         "start": 121.0,

@@ -102,14 +102,40 @@ def test_problem_nudge_fires_when_they_name_a_problem(tmp_path: Path):
         [
             (0, 4, "you", "Thanks for making time today. What's on your mind?"),
             (5, 11, "them", "Our biggest problem is that month end takes forever."),
+            (12, 15, "you", "Right. Let's look at the pricing, the licence is per seat."),
         ],
     )
     session = analyze_script(script)
     assert kinds(session) == ["problem"]
     nudge = session.nudges.fired[0]
-    assert nudge.t == pytest.approx(11)
+    assert nudge.t == pytest.approx(15)  # when you went on without asking about it
     assert nudge.text == "They just mentioned a problem — ask why"
-    assert "month end takes forever" in nudge.evidence
+    assert "month end takes forever" in nudge.evidence and "per seat" in nudge.evidence
+
+
+def test_no_problem_nudge_when_you_ask_why(tmp_path: Path):
+    script = write_script(
+        tmp_path,
+        [
+            (5, 11, "them", "Our biggest problem is that month end takes forever."),
+            (12, 14, "you", "Mm-hm."),
+            (14.5, 17, "you", "Why does it take so long?"),
+            (18, 40, "them", "Mostly because the data arrives late from the branches."),
+        ],
+    )
+    assert kinds(analyze_script(script)) == []
+
+
+def test_problem_nudge_is_due_when_you_stay_quiet(tmp_path: Path):
+    script = write_script(
+        tmp_path,
+        [
+            (5, 11, "them", "The problem is the reports are slow."),
+            (12, 30, "them", "And then on Mondays we wait for finance as well."),
+        ],
+    )
+    session = analyze_script(script)
+    assert [(n.kind, n.t) for n in session.nudges.fired] == [("problem", pytest.approx(19))]
 
 
 def test_your_own_problem_words_do_not_fire(tmp_path: Path):
@@ -124,12 +150,17 @@ def test_the_same_kind_waits_the_repeat_gap(tmp_path: Path):
             (0, 5, "them", "The problem is the reports are slow."),
             (20, 25, "them", "And another issue is the export."),
             (90, 95, "them", "We also struggle with onboarding."),
+            (104, 105, "them", "Anyway."),
         ],
     )
-    assert [round(n.t) for n in analyze_script(script).nudges.fired] == [5, 95]
+    # Due at 13, 33 (too soon after the first) and 103.
+    assert [round(n.t) for n in analyze_script(script).nudges.fired] == [13, 103]
 
 
 def test_problem_nudge_can_be_turned_off(tmp_path: Path):
-    script = write_script(tmp_path, [(0, 5, "them", "The problem is the reports are slow.")])
+    script = write_script(
+        tmp_path, [(0, 5, "them", "The problem is the reports are slow."), (6, 15, "them", "Yes.")]
+    )
+    assert kinds(analyze_script(script)) == ["problem"]
     settings = CoachSettings(nudges=NudgeSettings(disabled=frozenset({"problem"})))
     assert kinds(analyze_script(script, settings)) == []

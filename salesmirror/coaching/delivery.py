@@ -3,7 +3,7 @@
 A wrong or nagging nudge breaks eye contact and gets the app closed, so the policy is strict:
 - at most one nudge per `global_gap_s` (about 30 s; longer than a nudge stays on screen, so there
   is never more than one on screen);
-- one kind does not repeat within `repeat_gap_s`;
+- one kind (or group of kinds that say the same thing) does not repeat within `repeat_gap_s`;
 - when several are due, the most urgent (the playbook's order) goes first; the others wait while
   they are still worth saying (each kind's `valid_s`) and are dropped after that;
 - a snooze silences everything until it ends, and what fell due meanwhile is dropped, not saved up.
@@ -78,7 +78,7 @@ class NudgeDelivery:
         # earlier than the policy allows.
         nudge = Nudge(self._earliest(chosen), chosen.kind.name, chosen.text, chosen.evidence)
         self._last_shown = nudge.t
-        self._last_by_kind[nudge.kind] = nudge.t
+        self._last_by_kind[chosen.kind.repeat_group] = nudge.t
         self.delivered.append(nudge)
         return nudge
 
@@ -86,7 +86,7 @@ class NudgeDelivery:
         earliest = due.t
         if self._last_shown is not None:
             earliest = max(earliest, self._last_shown + self._global_gap_s)
-        last_of_kind = self._last_by_kind.get(due.kind.name)
+        last_of_kind = self._last_by_kind.get(due.kind.repeat_group)
         if last_of_kind is not None:
             earliest = max(earliest, last_of_kind + self._repeat_gap_s)
         return earliest

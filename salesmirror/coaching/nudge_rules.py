@@ -74,19 +74,57 @@ class MonologueRule(Rule):
 
 
 class CustomerCueRule(Rule):
-    """Due when the customer says something the detector recognises (problem, goal, elephant)."""
+    """Due when the customer says something the detector recognises (a problem, a goal, a
+    competitor) and you let it pass: your reply is neither a question nor, where the kind allows,
+    an acknowledgement. A seller who already asks "why?" is not nudged to do so.
 
-    def __init__(self, kind: NudgeKind, detector: CueDetector) -> None:
+    If you say nothing for `WAIT_S` after it (they keep talking), the nudge is due then, to have
+    the question ready; if you spoke but no words arrive for your reply, it is dropped."""
+
+    WAIT_S = 8.0
+    GIVE_UP_S = 20.0
+
+    def __init__(
+        self, kind: NudgeKind, detector: CueDetector, acknowledged: CueDetector | None = None
+    ) -> None:
         super().__init__(kind, None)
         self._detector = detector
+        self._acknowledged = acknowledged
+        self._pending: tuple[Utterance, str] | None = None
 
     def on_utterance(self, utterance: Utterance) -> DueNudge | None:
-        if utterance.speaker is not Speaker.THEM:
+        if utterance.speaker is Speaker.THEM:
+            cue = self._detector.evidence(utterance.text)
+            if cue is not None:
+                self._pending = (utterance, cue)
             return None
-        cue = self._detector.evidence(utterance.text)
-        if cue is None:
+        if self._pending is None or utterance.end <= self._pending[0].end:
             return None
-        return self.due(utterance.end, f"{_quote(utterance.text)} ({cue})")
+        if is_backchannel(utterance.text):
+            return None
+        said, cue = self._pending
+        self._pending = None
+        if looks_like_question(utterance.text):
+            return None
+        if self._acknowledged is not None and self._acknowledged.evidence(utterance.text) is not None:
+            return None
+        return self.due(
+            utterance.end, f"{_quote(said.text)} ({cue}); you went on: {_quote(utterance.text, 60)}"
+        )
+
+    def on_frame(self, now: float, talk: TalkTimeTracker) -> DueNudge | None:
+        if self._pending is None:
+            return None
+        said, cue = self._pending
+        waited = now - said.end
+        if talk.spoke_since(Speaker.YOU, said.end):
+            if waited >= self.GIVE_UP_S:
+                self._pending = None  # your reply was never recognised: no grounds to nudge
+            return None
+        if waited < self.WAIT_S:
+            return None
+        self._pending = None
+        return self.due(now, f"{_quote(said.text)} ({cue})")
 
 
 @dataclass(slots=True)
@@ -174,16 +212,16 @@ class InterruptRule(Rule):
     """Due when you start over the customer mid-turn (the tracker's interruption count rises).
 
     A listener sound of a second or more ("yeah, right, I see") can look like an interruption in
-    the audio, so when recognition is running the rule waits a few seconds for the words of your
-    turn and lets a backchannel go."""
+    the audio, so the rule waits briefly for the words of your turn and lets a backchannel go; a
+    backchannel's final result arrives well within that wait. Without recognition it fires after
+    the wait, stamped when the interruption was detected."""
 
-    WAIT_FOR_WORDS_S = 4.0
+    WAIT_FOR_WORDS_S = 2.5
 
     def __init__(self, kind: NudgeKind) -> None:
         super().__init__(kind, None)
         self._seen = 0
         self._pending: tuple[float, float] | None = None  # (detected at, you started at)
-        self._recognition_running = False
 
     def on_frame(self, now: float, talk: TalkTimeTracker) -> DueNudge | None:
         count = talk.turns.interruptions
@@ -194,7 +232,7 @@ class InterruptRule(Rule):
         if self._pending is None:
             return None
         detected, started = self._pending
-        if self._recognition_running and now - detected < self.WAIT_FOR_WORDS_S:
+        if now - detected < self.WAIT_FOR_WORDS_S:
             return None
         self._pending = None
         return self.due(detected, f"you started at {clock(started)} while they were mid-turn")
@@ -202,7 +240,6 @@ class InterruptRule(Rule):
     def on_utterance(self, utterance: Utterance) -> DueNudge | None:
         if utterance.speaker is not Speaker.YOU:
             return None
-        self._recognition_running = True
         if self._pending is not None and utterance.start <= self._pending[1] + 0.5:
             if is_backchannel(utterance.text):
                 self._pending = None

@@ -27,7 +27,12 @@ from salesmirror.coaching.nudge_rules import (
 )
 from salesmirror.coaching.playbook import NudgeKind, playbook
 from salesmirror.coaching.talk_time import TalkTimeTracker
-from salesmirror.coaching.utterance_cues import elephant_detector, goal_detector, problem_detector
+from salesmirror.coaching.utterance_cues import (
+    acknowledgement_detector,
+    elephant_detector,
+    goal_detector,
+    problem_detector,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +68,9 @@ def build_rules(settings: NudgeSettings) -> list[Rule]:
             case "dig_deeper":
                 return CustomerCueRule(kind, goal_detector())
             case "elephant":
-                return CustomerCueRule(kind, elephant_detector(settings.competitors))
+                return CustomerCueRule(
+                    kind, elephant_detector(settings.competitors), acknowledgement_detector()
+                )
             case "premature_pitch":
                 return PrematurePitchRule(kind, threshold, settings.product_terms)
             case "product_talk":

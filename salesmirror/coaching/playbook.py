@@ -24,6 +24,7 @@ class NudgeKind:
     unit: str = ""
     minimum: float = 0.0
     maximum: float = 0.0
+    repeat_group: str = ""  # kinds that say the same thing share a repeat gap
 
     def says(self, threshold: float | None = None) -> str:
         """The nudge's text with its threshold filled in."""
@@ -62,6 +63,7 @@ def playbook() -> dict[str, NudgeKind]:
             unit=entry.get("unit", ""),
             minimum=float(entry.get("minimum", 0.0)),
             maximum=float(entry.get("maximum", 0.0)),
+            repeat_group=entry.get("repeat_group", name),
         )
     return kinds
 

@@ -209,6 +209,11 @@ class TalkTimeTracker:
         """When the speaker's current stretch of speech began, or None while they are silent."""
         return self._runs[speaker].run_start
 
+    def spoke_since(self, speaker: Speaker, t: float) -> bool:
+        """Has the speaker said anything after session time `t`?"""
+        run = self._runs[speaker]
+        return run.run_start is not None or (bool(run.segments) and run.segments[-1].end > t)
+
     @property
     def current_monologue_s(self) -> float:
         return self._monologues[Speaker.YOU].current_s

@@ -67,6 +67,11 @@ def agenda_detector() -> CueDetector:
     return CueDetector("agenda", statements_only=False)
 
 
+def acknowledgement_detector() -> CueDetector:
+    """The seller openly acknowledging what was said ("that sounds painful", "fair point")."""
+    return CueDetector("acknowledgement", statements_only=False)
+
+
 def is_backchannel(text: str) -> bool:
     """Only listener sounds ("mm-hm", "right, right", "oh I see"): no claim on the floor."""
     tokens = tokenize(text)
