@@ -59,6 +59,27 @@ def test_a_nudge_appears_and_then_clears(qtbot, recorded_app):
     qtbot.waitUntil(lambda: not recorded_app.session.running, timeout=20_000)
 
 
+def test_the_nudge_explains_why_and_snoozing_silences_the_rest_of_the_call(qtbot, recorded_app):
+    recorded_app.settings.nudge_thresholds["monologue"] = 10
+    recorded_app.settings.nudge_repeat_gap_s = 10
+    recorded_app.settings.nudge_gap_s = 10
+    window = recorded_app.window
+    window.banner.set_show_seconds(30)
+    window.start()
+    qtbot.waitUntil(window.banner.isVisible, timeout=20_000)
+    assert not window.banner.why.isVisible()
+    window.banner.why_button.click()
+    assert window.banner.why.isVisible() and "dialogue" in window.banner.why.text()
+    window.banner.snooze_button.click()
+    qtbot.waitUntil(window.snoozed.isVisible, timeout=5_000)
+    assert "Nudges snoozed" in window.snoozed.text()
+    # The snooze reached the coaching session on its worker: it reports the time left.
+    qtbot.waitUntil(lambda: recorded_app.session.snapshot().snoozed_for_s > 200, timeout=5_000)
+    qtbot.waitUntil(lambda: not recorded_app.session.running, timeout=20_000)
+    engine = recorded_app.session.pipeline.session.nudges
+    assert engine.snoozed_until is not None and [n.kind for n in engine.fired] == ["monologue"]
+
+
 def test_stop_returns_at_once_and_the_call_winds_down(qtbot, recorded_app):
     window = recorded_app.window
     window.start()
