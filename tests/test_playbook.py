@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playbook_set import DEVELOPMENT, GRADED, PLAYBOOK_DATA, load_set, score
+from test_nudges import write_script
 
 from salesmirror.analysis import analyze_script
 from salesmirror.coaching.delivery import DueNudge, NudgeDelivery
@@ -24,10 +25,7 @@ Line = tuple[float, float, str, str]
 
 
 def run(tmp_path: Path, lines: list[Line], **settings: object) -> CoachingSession:
-    path = tmp_path / "call.jsonl"
-    rows = [json.dumps({"start": a, "end": b, "speaker": s, "text": t}) for a, b, s, t in lines]
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return analyze_script(path, CoachSettings(nudges=NudgeSettings(**settings)))  # type: ignore[arg-type]
+    return analyze_script(write_script(tmp_path, lines), CoachSettings(nudges=NudgeSettings(**settings)))  # type: ignore[arg-type]
 
 
 def fired(session: CoachingSession) -> list[tuple[str, float]]:

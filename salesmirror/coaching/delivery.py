@@ -42,7 +42,7 @@ class NudgeDelivery:
         self.delivered: list[Nudge] = []
 
     def offer(self, due: DueNudge) -> None:
-        if self.snoozed_at(due.t):
+        if self._snoozed_at(due.t):
             return
         self._due[due.kind.name] = due
 
@@ -53,7 +53,7 @@ class NudgeDelivery:
     def resume(self) -> None:
         self._snoozed_until = None
 
-    def snoozed_at(self, t: float) -> bool:
+    def _snoozed_at(self, t: float) -> bool:
         return self._snoozed_until is not None and t < self._snoozed_until
 
     @property
@@ -64,7 +64,7 @@ class NudgeDelivery:
         """The nudge to show now, if any. Called as session time advances and after each offer."""
         if not self._due:
             return None
-        if self.snoozed_at(now):
+        if self._snoozed_at(now):
             self._due.clear()
             return None
         for name in [n for n, d in self._due.items() if d.expires < now]:

@@ -118,13 +118,20 @@ def words_of(name: str) -> frozenset[str]:
     return frozenset(phrase_list(name))
 
 
-def strip_phrases(tokens: list[str], phrases: list[str]) -> list[str]:
-    """`tokens` without the words of any occurrence of `phrases` (longest first)."""
-    cues = sorted((Cue.parse(p) for p in phrases), key=lambda c: -len(c.words))
+@cache
+def cue_list(name: str) -> tuple[Cue, ...]:
+    """A phrase list parsed once, longest phrases first so that they win over their prefixes."""
+    cues = (Cue.parse(p) for p in phrase_list(name))
+    return tuple(sorted((c for c in cues if c.words), key=lambda c: -len(c.words)))
+
+
+def strip_phrases(tokens: list[str], list_name: str) -> list[str]:
+    """`tokens` without the words of any occurrence of a phrase from the list `list_name`."""
+    cues = cue_list(list_name)
     kept: list[str] = []
     i = 0
     while i < len(tokens):
-        cue = next((c for c in cues if c.words and c.matches_at(tokens, i)), None)
+        cue = next((c for c in cues if c.matches_at(tokens, i)), None)
         if cue is None:
             kept.append(tokens[i])
             i += 1
@@ -134,18 +141,12 @@ def strip_phrases(tokens: list[str], phrases: list[str]) -> list[str]:
 
 
 @cache
-def _discourse_markers() -> tuple[Cue, ...]:
-    markers = (Cue.parse(p) for p in phrase_list("discourse_markers"))
-    return tuple(sorted(markers, key=lambda c: -len(c.words)))
-
-
-@cache
 def _question_requests() -> CueMatcher:
     return CueMatcher(list(phrase_list("question_phrases")), [])
 
 
 def _skip_discourse_markers(tokens: list[str]) -> list[str]:
-    markers = _discourse_markers()
+    markers = cue_list("discourse_markers")
     i = 0
     while i < len(tokens):
         cue = next((c for c in markers if c.matches_at(tokens, i)), None)

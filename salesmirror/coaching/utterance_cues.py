@@ -34,9 +34,6 @@ class CueDetector:
         matches = self._matcher.find(tokenize(text))
         return matches[0].phrase if matches else None
 
-    def count(self, text: str) -> int:
-        return len(self._matcher.find(tokenize(text)))
-
 
 def problem_detector() -> CueDetector:
     """A problem, pain, difficulty or risk stated by the customer (questions about one are not)."""
@@ -75,12 +72,12 @@ def acknowledgement_detector() -> CueDetector:
 def is_backchannel(text: str) -> bool:
     """Only listener sounds ("mm-hm", "right, right", "oh I see"): no claim on the floor."""
     tokens = tokenize(text)
-    return bool(tokens) and not strip_phrases(tokens, list(phrase_list("backchannel")))
+    return bool(tokens) and not strip_phrases(tokens, "backchannel")
 
 
 def person_counts(text: str) -> tuple[int, int]:
     """(I/we/our words, you/your words) in what a seller said, set phrases like "thank you" aside."""
-    tokens = strip_phrases(tokenize(text), list(phrase_list("filler")))
+    tokens = strip_phrases(tokenize(text), "filler")
     own = words_of("self_words")
     theirs = words_of("customer_words")
     return sum(t in own for t in tokens), sum(t in theirs for t in tokens)

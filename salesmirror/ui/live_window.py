@@ -52,6 +52,7 @@ class LiveWindow(QWidget):
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self._monologue_limit_s = 90.0  # set from the settings when a call starts
         self.settings = settings
         self.app_actions = actions
         self.source_label = source_label
@@ -241,6 +242,8 @@ class LiveWindow(QWidget):
             self.status.setText("Not listening")
             return
         self.explain_audio_problem("")
+        # The call's coaching settings are fixed at its start; the timer follows the same limit.
+        self._monologue_limit_s = self.settings.coach_settings().nudges.threshold("monologue") or 90.0
         self.transcript.clear()
         self._set_partial("")
         self.start_button.setChecked(True)
@@ -283,7 +286,7 @@ class LiveWindow(QWidget):
     def _warn_of_monologue(self, seconds: float) -> None:
         """The soft warning: the timer turns amber two thirds of the way to the monologue nudge,
         red once it is due."""
-        limit = self.settings.coach_settings().nudges.threshold("monologue") or 90.0
+        limit = self._monologue_limit_s
         colour = theme.TOO_MUCH if seconds >= limit else theme.CAUTION if seconds >= limit * 2 / 3 else None
         style = "" if colour is None else f"color: {colour.name()};"
         if style != self.monologue.styleSheet():  # restyling re-polishes: only on change
