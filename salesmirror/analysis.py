@@ -5,32 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Nudge, PartialText, Speaker, Utterance
+from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.script import load_script, run_script
 from salesmirror.coaching.session import CoachingSession, CoachSettings
-from salesmirror.pipeline.call_pipeline import CallPipeline
-
-
-class _Collector:
-    """Listener for a headless run: the session keeps the results; problems are gathered."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def on_nudge(self, nudge: Nudge) -> None:
-        pass
-
-    def on_utterance(self, utterance: Utterance) -> None:
-        pass
-
-    def on_partial(self, partial: PartialText) -> None:
-        pass
-
-    def on_problem(self, message: str) -> None:
-        self.problems.append(message)
-
-    def on_finished(self) -> None:
-        pass
+from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.sessions.journal import SessionJournal
 
 
 def analyze_recording(
@@ -38,6 +17,7 @@ def analyze_recording(
     model_path: Path | None = None,
     settings: CoachSettings | None = None,
     cancel_echo: bool = False,
+    journal: SessionJournal | None = None,
 ) -> tuple[CoachingSession, list[str]]:
     """Run a recorded call flat out; returns the finished session and any problems met.
 
@@ -45,7 +25,7 @@ def analyze_recording(
     through speakers (`analyze --mic/--system`).
     """
     playback = FilePlayback.from_files(tracks, speed=None)
-    collector = _Collector()
+    collector = ProblemCollector()
     pipeline = CallPipeline(
         [playback],
         collector,
@@ -53,15 +33,23 @@ def analyze_recording(
         model_path=model_path,
         flat_out=True,
         cancel_echo=cancel_echo,
+        journal=journal,
     )
     pipeline.start()
     pipeline.wait()
     return pipeline.session, collector.problems
 
 
-def analyze_script(path: Path, settings: CoachSettings | None = None) -> CoachingSession:
-    session = CoachingSession(settings)
-    run_script(load_script(path), session)
+def analyze_script(
+    path: Path, settings: CoachSettings | None = None, journal: SessionJournal | None = None
+) -> CoachingSession:
+    lines = load_script(path)
+    session = CoachingSession(settings, observer=journal)
+    if journal is not None:
+        journal.start()
+    run_script(lines, session)
+    if journal is not None:
+        journal.wait()
     return session
 
 
@@ -70,7 +58,9 @@ def analyze_single_microphone(
     enrolment: Path,
     model_path: Path,
     speaker_model_path: Path,
+    *,
     settings: CoachSettings | None = None,
+    journal: SessionJournal | None = None,
 ) -> CoachingSession:
     """One microphone heard both sides: enrol from `enrolment`, attribute each stretch of `mix`."""
     from salesmirror.audio.decode import load_audio
@@ -84,8 +74,12 @@ def analyze_single_microphone(
 
     mixed, enrolled = load_audio(mix), load_audio(enrolment)
     embedder = VoiceEmbedder(load_model(model_path), load_speaker_model(speaker_model_path))
-    session = CoachingSession(settings)
+    session = CoachingSession(settings, observer=journal)
+    if journal is not None:
+        journal.start()
     for you, them in attribute_single_microphone(mixed, embedder, enroll(embedder, enrolled)):
         session.on_frame(you, them)
     session.finish()
+    if journal is not None:
+        journal.wait()
     return session

@@ -6,15 +6,23 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from salesmirror import __version__
 from salesmirror.audio.decode import AudioFileError
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.script import ScriptError
+from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.store import StoreError
 from salesmirror.speech.model_folder import ModelError, check_model_folder
 from salesmirror.timefmt import clock
+
+if TYPE_CHECKING:
+    from salesmirror.sessions.journal import SessionJournal
+    from salesmirror.sessions.records import SessionRow
+    from salesmirror.sessions.store import SessionStore
 
 EXIT_BAD_INPUT = 2
 
@@ -57,7 +65,36 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--script", type=Path, metavar="CALL.jsonl", help="a timed transcript")
     analyze.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
+    analyze.add_argument("--save", action="store_true", help="keep the call in your sessions")
+    _add_sessions_commands(commands)
     return parser
+
+
+def _add_sessions_commands(commands: argparse._SubParsersAction) -> None:
+    sessions = commands.add_parser("sessions", help="list, show, export or delete stored calls")
+    actions = sessions.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    listing = actions.add_parser("list", help="your stored calls, newest first")
+    listing.add_argument(
+        "--search", metavar="WORDS", default="", help="only calls whose transcript has these words"
+    )
+    listing.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only calls from this day on")
+    listing.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="only calls up to this day")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    show = actions.add_parser("show", help="one call's figures, nudges and transcript")
+    show.add_argument("id", type=int, metavar="ID")
+    export = actions.add_parser("export", help="one call as Markdown, an HTML report or JSON")
+    export.add_argument("id", type=int, metavar="ID")
+    export.add_argument("--format", choices=("md", "html", "json"), default="md")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of printing")
+    delete = actions.add_parser("delete", help="remove a call for good, with its audio")
+    delete.add_argument("id", type=int, metavar="ID")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "analyze":
             return _analyze(args)
+        if args.command == "sessions":
+            return _sessions(args)
         return _run_window(args)
-    except (AudioFileError, ScriptError, ModelError, UsageError) as exc:
+    except (AudioFileError, ScriptError, ModelError, UsageError, StoreError) as exc:
         print(f"salesmirror: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
@@ -80,13 +119,14 @@ def _analyze(args: argparse.Namespace) -> int:
 
     two_streams = args.mic is not None or args.system is not None
     if args.mono is not None or args.enroll is not None:
-        summary = _analyze_single_microphone(args)
+        summary, saved = _analyze_single_microphone(args)
         problems: list[str] = []
     elif args.script is not None:
         if args.you or args.them or args.model or two_streams:
             raise UsageError("--script cannot be combined with recordings or --model")
-        summary = analyze_script(args.script).summary()
-        problems = []
+        journal = _journal(args, SessionInfo("script", devices={"script": args.script.name}))
+        summary = analyze_script(args.script, journal=journal).summary()
+        problems, saved = [], journal
     else:
         if two_streams and (args.you or args.them):
             raise UsageError("use --mic/--system or --you/--them, not both")
@@ -96,20 +136,54 @@ def _analyze(args: argparse.Namespace) -> int:
         if not tracks:
             raise UsageError("give --you and/or --them recordings, or --script CALL.jsonl")
         model = check_model_folder(args.model) if args.model else None
-        session, problems = analyze_recording(tracks, model, cancel_echo=two_streams)
-        summary = session.summary()
-        if model is None:
-            summary["recognition"] = "off (talk time only: no --model given)"
+        extras = {} if model else {"recognition": "off (talk time only: no --model given)"}
+        info = SessionInfo(
+            "recording",
+            mode="two streams" if two_streams else "separate tracks",
+            devices={str(speaker): path.name for speaker, path in tracks.items()},
+            model=model.name if model else None,
+            extras=extras,
+        )
+        journal = _journal(args, info)
+        session, problems = analyze_recording(tracks, model, cancel_echo=two_streams, journal=journal)
+        summary = {**session.summary(), **extras}
+        saved = journal
     for problem in problems:
         print(f"salesmirror: warning: {problem}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
         print(format_summary(summary))
+    if saved is not None:
+        _report_saved(saved)
     return 0
 
 
-def _analyze_single_microphone(args: argparse.Namespace) -> dict[str, object]:
+def _journal(args: argparse.Namespace, info: SessionInfo) -> SessionJournal | None:
+    """With --save: a journal into the user's session store (opened first, so a problem with the
+    store is reported before the analysis runs)."""
+    if not args.save:
+        return None
+    from salesmirror.paths import app_paths
+    from salesmirror.sessions.journal import SessionJournal
+    from salesmirror.sessions.store import SessionStore
+
+    folder = app_paths().sessions_dir
+    SessionStore(folder).close()
+    return SessionJournal(
+        folder, info, on_problem=lambda message: print(f"salesmirror: warning: {message}", file=sys.stderr)
+    )
+
+
+def _report_saved(journal: SessionJournal) -> None:
+    if journal.saving and journal.session_id is not None:
+        print(
+            f"Saved as session {journal.session_id} (salesmirror sessions show {journal.session_id})",
+            file=sys.stderr,
+        )
+
+
+def _analyze_single_microphone(args: argparse.Namespace) -> tuple[dict[str, object], SessionJournal | None]:
     from salesmirror.analysis import analyze_single_microphone
     from salesmirror.paths import app_paths
     from salesmirror.speech.model_folder import resolve_model
@@ -130,10 +204,17 @@ def _analyze_single_microphone(args: argparse.Namespace) -> dict[str, object]:
         if args.speaker_model
         else installed_speaker_model(models_dir)
     )
-    session = analyze_single_microphone(args.mono, args.enroll, model, speaker_model)
-    summary = session.summary()
-    summary["attribution"] = "single microphone, by enrolled voice (approximate)"
-    return summary
+    extras = {"attribution": "single microphone, by enrolled voice (approximate)"}
+    info = SessionInfo(
+        "recording",
+        mode="single microphone",
+        devices={"mix": args.mono.name},
+        model=model.name,
+        extras=extras,
+    )
+    journal = _journal(args, info)
+    session = analyze_single_microphone(args.mono, args.enroll, model, speaker_model, journal=journal)
+    return {**session.summary(), **extras}, journal
 
 
 def _tracks(args: argparse.Namespace) -> dict[Speaker, Path]:
@@ -183,6 +264,93 @@ def format_summary(summary: dict) -> str:
             who = "You " if line["speaker"] == "you" else "Them"
             lines.append(f"  {clock(line['start'])}  {who}  {line['text']}")
     return "\n".join(lines)
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    from salesmirror.paths import app_paths
+    from salesmirror.sessions.store import SessionStore
+
+    store = SessionStore(app_paths().sessions_dir)
+    try:
+        for notice in store.notices:
+            print(f"salesmirror: {notice}", file=sys.stderr)
+        if args.action == "list":
+            _list_sessions(store, args)
+        elif args.action == "show":
+            stored = store.load(args.id)
+            row = stored.row
+            print(row.display_title)
+            print(_describe(row))
+            if row.note:
+                print(f"Note: {row.note}")
+            print()
+            print(format_summary(stored.summary()))
+        elif args.action == "export":
+            _export_session(store, args)
+        elif args.action == "delete":
+            row = store.row(args.id)
+            store.delete(args.id)
+            audio = " and its audio" if row.audio_kept else ""
+            print(f"Deleted session {args.id} ({row.display_title}){audio}.")
+    finally:
+        store.close()
+    return 0
+
+
+def _describe(row: SessionRow) -> str:
+    started = row.started_at.astimezone()
+    state = {"recovered": " · recovered after a crash", "recording": " · recording now"}.get(row.state, "")
+    return f"{started:%d %b %Y %H:%M} · {clock(row.duration_s)} · {row.source}{state}"
+
+
+def _list_sessions(store: SessionStore, args: argparse.Namespace) -> None:
+    rows = store.sessions(args.search, args.since, args.until)
+    if args.json:
+        print(json.dumps([_row_json(r) for r in rows], ensure_ascii=False))
+        return
+    if not rows:
+        print(
+            "No sessions found."
+            if args.search or args.since or args.until
+            else "No sessions yet: calls you take with SalesMirror, and 'analyze --save', appear here."
+        )
+        return
+    print(f"{'ID':>4}  {'Started':<17}  {'Length':>7}  {'You':>5}  {'Nudges':>6}  Title")
+    for r in rows:
+        ratio = "—" if r.talk_ratio_you is None else f"{r.talk_ratio_you * 100:.0f} %"
+        started = r.started_at.astimezone()
+        flag = {"recovered": "  [recovered]", "recording": "  [recording]"}.get(r.state, "")
+        print(
+            f"{r.id:>4}  {started:%Y-%m-%d %H:%M}  {clock(r.duration_s):>7}  {ratio:>5}  "
+            f"{store.nudge_count(r.id):>6}  {r.display_title}{flag}"
+        )
+
+
+def _row_json(row: SessionRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "title": row.display_title,
+        "started_at": row.started_at.isoformat(),
+        "duration_s": row.duration_s,
+        "state": row.state,
+        "source": row.source,
+        "talk_ratio_you": row.talk_ratio_you,
+        "note": row.note,
+    }
+
+
+def _export_session(store: SessionStore, args: argparse.Namespace) -> None:
+    from salesmirror.sessions.export import export
+
+    text = export(store.load(args.id), args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    print(f"Wrote {args.output}", file=sys.stderr)
 
 
 def _check_screen() -> None:

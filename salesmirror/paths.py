@@ -29,6 +29,11 @@ class AppPaths:
         return self.data_dir / "models"
 
     @property
+    def sessions_dir(self) -> Path:
+        """The session database and any kept audio; private to the user."""
+        return self.data_dir / "sessions"
+
+    @property
     def voiceprint_file(self) -> Path:
         """Your enrolled voice (single-microphone mode); readable only by you, deletable."""
         return self.data_dir / "voiceprint.json"

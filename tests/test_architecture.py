@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "salesmirror"
-QT_FREE = ["coaching", "audio", "speech", "pipeline", "analysis.py", "settings.py", "paths.py"]
+QT_FREE = ["coaching", "audio", "speech", "pipeline", "sessions", "analysis.py", "settings.py", "paths.py"]
 NETWORK_MODULES = {"socket", "urllib", "http", "requests", "httpx", "aiohttp", "urllib3", "ftplib"}
 # The one place allowed to reach the network: the model download the user starts.
 DOWNLOADER = PACKAGE / "speech" / "download.py"

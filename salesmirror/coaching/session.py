@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from salesmirror.coaching.events import Nudge, TalkFigures, Utterance
 from salesmirror.coaching.metrics import UtteranceFigures
@@ -20,6 +21,16 @@ class CoachSettings:
 NudgeListener = Callable[[Nudge], None]
 
 
+class SessionObserver(Protocol):
+    """Follows a session as it happens (the journal that stores it); called on the session's
+    thread, so implementations only copy plain data and hand it on."""
+
+    def on_frame(self, session: CoachingSession) -> None: ...
+    def on_utterance(self, utterance: Utterance) -> None: ...
+    def on_nudge(self, nudge: Nudge) -> None: ...
+    def on_finish(self, session: CoachingSession) -> None: ...
+
+
 class CoachingSession:
     """Feeds activity frames and finished utterances to the talk-time tracker and the nudge rules.
 
@@ -27,13 +38,19 @@ class CoachingSession:
     worker's queue, which keeps the order of events the order of session time.
     """
 
-    def __init__(self, settings: CoachSettings | None = None, on_nudge: NudgeListener | None = None) -> None:
+    def __init__(
+        self,
+        settings: CoachSettings | None = None,
+        on_nudge: NudgeListener | None = None,
+        observer: SessionObserver | None = None,
+    ) -> None:
         self.settings = settings or CoachSettings()
         self.talk = TalkTimeTracker(self.settings.talk_time)
         self.nudges = NudgeEngine(self.settings.nudges)
         self.transcript: list[Utterance] = []
         self.spoken = UtteranceFigures()
         self._on_nudge = on_nudge
+        self._observer = observer
 
     @property
     def now(self) -> float:
@@ -42,10 +59,14 @@ class CoachingSession:
     def on_frame(self, you: bool, them: bool) -> None:
         self.talk.step(you, them)
         self._emit(self.nudges.on_frame(self.talk.now, self.talk))
+        if self._observer is not None:
+            self._observer.on_frame(self)
 
     def on_utterance(self, utterance: Utterance) -> None:
         self.transcript.append(utterance)
         self.spoken.add(utterance)
+        if self._observer is not None:
+            self._observer.on_utterance(utterance)
         self._emit(self.nudges.on_utterance(utterance, self.talk.now))
 
     def snooze(self, seconds: float) -> None:
@@ -56,11 +77,17 @@ class CoachingSession:
         self.nudges.resume()
 
     def _emit(self, nudge: Nudge | None) -> None:
-        if nudge is not None and self._on_nudge is not None:
+        if nudge is None:
+            return
+        if self._observer is not None:
+            self._observer.on_nudge(nudge)
+        if self._on_nudge is not None:
             self._on_nudge(nudge)
 
     def finish(self) -> None:
         self.talk.finish()
+        if self._observer is not None:
+            self._observer.on_finish(self)
 
     def figures(self) -> TalkFigures:
         return self.talk.figures()
@@ -83,9 +110,9 @@ class CoachingSession:
             "words_per_minute": None if pace is None else round(pace),
         }
 
-    def summary(self) -> dict[str, object]:
-        """The `analyze --json` object: figures, segments, nudges and transcript."""
-        figures = self.talk.figures(with_segments=True)
+    def headline(self) -> dict[str, object]:
+        """The call's figures so far without the lists: what the store keeps about once a second."""
+        figures = self.talk.figures()
         ratio = figures.ratio_you
         return {
             "duration_s": round(figures.t, 2),
@@ -93,11 +120,20 @@ class CoachingSession:
             "them_seconds": round(figures.them_seconds, 2),
             "talk_ratio_you": None if ratio is None else round(ratio, 4),
             "longest_monologue_s": round(figures.longest_monologue_s, 2),
+            "metrics": self.metrics(),
+        }
+
+    def summary(self) -> dict[str, object]:
+        """The `analyze --json` object: figures, segments, nudges and transcript."""
+        headline = self.headline()
+        metrics = headline.pop("metrics")
+        return {
+            **headline,
             "segments": [
                 {"speaker": str(s.speaker), "start": round(s.start, 2), "end": round(s.end, 2)}
-                for s in figures.segments
+                for s in self.talk.segments
             ],
-            "metrics": self.metrics(),
+            "metrics": metrics,
             "nudges": [n.to_json() for n in self.nudges.fired],
             "transcript": [
                 {

@@ -228,6 +228,10 @@ class TalkTimeTracker:
         """Their longest uninterrupted stretch: the customer telling their story."""
         return self._monologues[Speaker.THEM].longest_s
 
+    def closed_segments(self, speaker: Speaker) -> list[Segment]:
+        """One speaker's finished segments in order; the list only ever grows (read, never modify)."""
+        return self._runs[speaker].segments
+
     @property
     def segments(self) -> list[Segment]:
         """Every finished speech segment of both speakers, in start order."""

@@ -32,6 +32,7 @@ from salesmirror.pipeline.single_microphone import (
     VoiceJudge,
     WindowJudged,
 )
+from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.model_folder import ModelError
 
 # A live channel that falls this far behind the other (a stalled device) is treated as silent so
@@ -41,6 +42,8 @@ _MAX_LAG_FRAMES = round(2.0 / FRAME_SECONDS)
 _FAST_BACKLOG_BLOCKS = 64
 # The UI reads snapshots at 10 Hz; building them more often than this is wasted work.
 _PUBLISH_EVERY_S = 0.05
+# At the end of a call, how long the analysis worker waits for the journal to commit the rest.
+_JOURNAL_CLOSE_S = 10.0
 
 
 class PipelineListener(Protocol):
@@ -51,6 +54,28 @@ class PipelineListener(Protocol):
     def on_partial(self, partial: PartialText) -> None: ...
     def on_problem(self, message: str) -> None: ...
     def on_finished(self) -> None: ...
+
+
+class ProblemCollector:
+    """The listener of a headless run: the session keeps the results; problems are gathered."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def on_nudge(self, nudge: Nudge) -> None:
+        pass
+
+    def on_utterance(self, utterance: Utterance) -> None:
+        pass
+
+    def on_partial(self, partial: PartialText) -> None:
+        pass
+
+    def on_problem(self, message: str) -> None:
+        self.problems.append(message)
+
+    def on_finished(self) -> None:
+        pass
 
 
 @dataclass(slots=True)
@@ -86,10 +111,12 @@ class CallPipeline:
         flat_out: bool = False,
         cancel_echo: bool = False,
         single_microphone: SingleMicrophoneSetup | None = None,
+        journal: SessionJournal | None = None,
     ) -> None:
         self._sources = sources
         self._listener = listener
-        self.session = CoachingSession(settings, on_nudge=listener.on_nudge)
+        self.journal = journal
+        self.session = CoachingSession(settings, on_nudge=listener.on_nudge, observer=journal)
         self._inbox: queue.Queue[object] = queue.Queue()
         self._credits = threading.Semaphore(_FAST_BACKLOG_BLOCKS) if flat_out else None
         self._stopping = threading.Event()
@@ -119,6 +146,8 @@ class CallPipeline:
 
     def start(self) -> None:
         """Start recognition, the analysis worker and capture; raises if a device cannot open."""
+        if self.journal is not None:
+            self.journal.start()
         if self._model is not None:
             self._model.start()
         for worker in self._recognizers.values():
@@ -211,6 +240,8 @@ class CallPipeline:
         self._join_recognizers()
         self._drain_frames(final=True)
         self.session.finish()
+        if self.journal is not None:
+            self.journal.wait(_JOURNAL_CLOSE_S)
         self._publish()
         self.finished.set()
         self._listener.on_finished()
@@ -235,6 +266,8 @@ class CallPipeline:
     def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
         """One channel's audio, echo already removed: voice activity, recognition, figures."""
         decisions = self._activity[speaker].feed(samples)
+        if self.journal is not None:
+            self.journal.keep_audio(speaker, samples)
         worker = self._recognizers.get(speaker)
         if worker is not None:
             worker.feed(samples)

@@ -1,0 +1,113 @@
+"""The figures of a call next to what good selling aims for: the summary card and the exports.
+
+Targets follow the research the nudges rest on: sellers of won deals talk about 43 % of the time and
+lose when they pass 65 %; monologues stay under the monologue nudge; the customer's longest story is
+better long; a few questions every ten minutes, but not an interrogation; a breath before answering;
+no interruptions; a pace the customer can follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from salesmirror.timefmt import clock
+
+Verdict = Literal["good", "fair", "poor"]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    key: str
+    label: str
+    goal: str
+    show: Callable[[float], str]
+    judge: Callable[[float, float], Verdict]  # (value, call length in seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    target: Target
+    value: float | None
+    shown: str
+    verdict: Verdict | None  # None: not enough of the call to judge
+
+
+def _ratio(value: float, _length: float) -> Verdict:
+    return "good" if 0.33 <= value <= 0.55 else "fair" if value <= 0.65 else "poor"
+
+
+def _monologue(value: float, _length: float) -> Verdict:
+    return "good" if value < 60 else "fair" if value < 90 else "poor"
+
+
+def _story(value: float, length: float) -> Verdict:
+    return "good" if value >= min(60.0, length / 6) else "fair" if value >= 20 else "poor"
+
+
+def _questions(value: float, length: float) -> Verdict:
+    per_ten_minutes = value / max(length, 60.0) * 600
+    if 3 <= per_ten_minutes <= 15:
+        return "good"
+    return "poor" if value == 0 or per_ten_minutes > 25 else "fair"
+
+
+def _patience(value: float, _length: float) -> Verdict:
+    return "good" if value >= 0.6 else "fair" if value >= 0.25 else "poor"
+
+
+def _interruptions(value: float, length: float) -> Verdict:
+    per_ten_minutes = value / max(length, 60.0) * 600
+    return "good" if value == 0 else "fair" if per_ten_minutes <= 2 else "poor"
+
+
+def _pace(value: float, _length: float) -> Verdict:
+    return "good" if value <= 170 else "fair" if value <= 190 else "poor"
+
+
+TARGETS: tuple[Target, ...] = (
+    Target(
+        "talk_ratio_you",
+        "Your share of the talk",
+        "about 43 %, never above 65 %",
+        lambda v: f"{v * 100:.0f} %",
+        _ratio,
+    ),
+    Target("longest_monologue_s", "Longest monologue", "under 1:30", clock, _monologue),
+    Target("longest_customer_story_s", "Their longest story", "the longer the better", clock, _story),
+    Target(
+        "questions_asked",
+        "Questions asked",
+        "a few every 10 minutes, not an interrogation",
+        lambda v: f"{v:.0f}",
+        _questions,
+    ),
+    Target(
+        "patience_s",
+        "Patience",
+        "a breath (0.6 s or more) before you answer",
+        lambda v: f"{v:.1f} s",
+        _patience,
+    ),
+    Target("interruptions", "Interruptions", "none", lambda v: f"{v:.0f}", _interruptions),
+    Target("words_per_minute", "Pace", "under 170 words a minute", lambda v: f"{v:.0f} wpm", _pace),
+)
+
+
+def scorecard(summary: dict[str, object]) -> list[Score]:
+    """Each target with this call's value, read from an `analyze --json`-shaped summary."""
+    metrics = summary.get("metrics")
+    values = {**summary, **(metrics if isinstance(metrics, dict) else {})}
+    length = values.get("duration_s")
+    length = float(length) if isinstance(length, int | float) else 0.0
+    scores = []
+    for target in TARGETS:
+        value = values.get(target.key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            scores.append(
+                Score(target, float(value), target.show(float(value)), target.judge(float(value), length))
+            )
+        else:
+            scores.append(Score(target, None, "—", None))
+    return scores

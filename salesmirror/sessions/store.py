@@ -1,0 +1,387 @@
+"""The session store: one SQLite database (WAL) in the user's sessions folder.
+
+Opening the store migrates its schema (`schema.sql`), keeps a damaged database aside instead of
+touching it, and sweeps sessions a crash left open. Reads and edits happen here; a running call is
+written by its `SessionJournal`, on its own connection and thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from salesmirror.coaching.events import Nudge, Segment, Speaker, Utterance, Word
+from salesmirror.sessions.records import SessionRow, StoredSession
+
+DATABASE_NAME = "sessions.db"
+AUDIO_FOLDER = "audio"
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+# A recording session whose writer has not written for this long is not coming back.
+STALE_AFTER_S = 10.0
+BUSY_TIMEOUT_S = 2.0
+_ROW_COLUMNS = (
+    "id, started_at, ended_at, duration_s, state, source, mode, devices, model, title, note, audio_kept,"
+    " summary"
+)
+_VERSION_HEADER = re.compile(r"^-- version (\d+):", re.MULTILINE)
+
+
+class StoreError(Exception):
+    """The session store cannot be used; the message says why and what to do, in plain words."""
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, SQL) for every section of the schema file, in order."""
+    text = SCHEMA_FILE.read_text(encoding="utf-8")
+    heads = list(_VERSION_HEADER.finditer(text))
+    return [
+        (int(head.group(1)), text[head.start() : heads[i + 1].start() if i + 1 < len(heads) else len(text)])
+        for i, head in enumerate(heads)
+    ]
+
+
+LATEST_VERSION = migrations()[-1][0]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the settings every user of the store relies on."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=True)
+    connection.execute("PRAGMA foreign_keys = ON")
+    # WAL with synchronous=NORMAL: a killed process loses nothing committed; a power cut at most
+    # the last commits, never the database.
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
+
+
+def migrate(connection: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
+    """Bring the schema up to `target`; returns the version it started from."""
+    start = connection.execute("PRAGMA user_version").fetchone()[0]
+    if start > LATEST_VERSION:
+        raise StoreError(
+            f"The session database was written by a newer SalesMirror (schema {start}); "
+            "update SalesMirror to open it."
+        )
+    for version, sql in migrations():
+        if start < version <= target:
+            try:
+                connection.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+            except sqlite3.Error:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+    return start
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _process_alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return True  # no cheap check: the heartbeat decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SessionStore:
+    """The sessions folder and its database. Use from one thread (the GUI's or the CLI's)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / DATABASE_NAME
+        self.notices: list[str] = []  # what opening had to do, to tell the user once
+        self._make_private_folder()
+        self._connection = self._open()
+        self.recovered = self._sweep_unfinished()
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def _make_private_folder(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.folder, 0o700)  # calls are private: only this user may read them
+        except OSError as exc:
+            raise StoreError(
+                f"The sessions folder {self.folder} cannot be created ({exc.strerror or exc})."
+            ) from exc
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._open_and_migrate()
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise StoreError(
+                    f"The session database {self.path} is locked by another program (perhaps a second "
+                    "SalesMirror or a backup tool). Close it and try again; nothing was changed."
+                ) from exc
+            raise StoreError(f"The session database {self.path} cannot be opened: {exc}.") from exc
+        except sqlite3.DatabaseError as exc:  # not a database, or malformed
+            kept = self._keep_damaged_aside()
+            self.notices.append(
+                f"The session database was damaged ({exc}); it was kept as {kept.name} in {self.folder} "
+                "and a new one was started. Earlier sessions are in that file."
+            )
+            return self._open_and_migrate()
+
+    def _open_and_migrate(self) -> sqlite3.Connection:
+        connection = connect(self.path)
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)
+        try:
+            migrate(connection)
+            connection.execute("SELECT count(*) FROM sessions").fetchone()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _keep_damaged_aside(self) -> Path:
+        stamp = now_utc().strftime("%Y%m%d-%H%M%S")
+        kept = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                shutil.move(source, Path(f"{kept}{suffix}"))
+        return kept
+
+    def _sweep_unfinished(self) -> list[int]:
+        """Close sessions a crash or `kill -9` left open; they keep everything written."""
+        stale_before = _iso(now_utc() - timedelta(seconds=STALE_AFTER_S))
+        rows = self._connection.execute(
+            "SELECT id, writer_pid, heartbeat_at FROM sessions WHERE state = 'recording'"
+        ).fetchall()
+        dead = [
+            session_id
+            for session_id, pid, heartbeat in rows
+            if not _process_alive(pid) or (heartbeat or "") < stale_before
+        ]
+        for session_id in dead:
+            self._recover(session_id)
+        if dead:
+            self.notices.append(
+                f"{len(dead)} call{'s' if len(dead) > 1 else ''} cut short by a crash "
+                f"{'were' if len(dead) > 1 else 'was'} recovered up to its last seconds."
+            )
+        return dead
+
+    def _recover(self, session_id: int) -> None:
+        last = self._connection.execute(
+            "SELECT figures FROM figures WHERE session_id = ? ORDER BY t DESC LIMIT 1", (session_id,)
+        ).fetchone()
+        summary = json.loads(last[0]) if last else None
+        with self._transaction():
+            self._connection.execute(
+                "UPDATE sessions SET state = 'recovered', summary = coalesce(summary, ?),"
+                " ended_at = coalesce(ended_at, strftime('%Y-%m-%dT%H:%M:%fZ', started_at,"
+                " '+' || duration_s || ' seconds')) WHERE id = ?",
+                (None if summary is None else json.dumps(summary), session_id),
+            )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            yield connection
+            connection.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise _plain_error(exc, self.path) from exc
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self._connection.close()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def sessions(
+        self, search: str = "", since: date | None = None, until: date | None = None, limit: int = 500
+    ) -> list[SessionRow]:
+        """Newest first. `search` matches transcript words (full-text), titles and notes."""
+        clauses, params = [], []
+        if search.strip():
+            clauses.append(
+                "(id IN (SELECT lines.session_id FROM lines_search"
+                " JOIN lines ON lines.id = lines_search.rowid WHERE lines_search MATCH ?)"
+                " OR title LIKE ? OR note LIKE ?)"
+            )
+            like = f"%{search.strip()}%"
+            params += [_match_query(search), like, like]
+        if since is not None:
+            clauses.append("started_at >= ?")
+            params.append(_iso(_local_midnight(since)))
+        if until is not None:
+            clauses.append("started_at < ?")
+            params.append(_iso(_local_midnight(until + timedelta(days=1))))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._read(
+            f"SELECT {_ROW_COLUMNS} FROM sessions {where} ORDER BY started_at DESC, id DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [_row(r) for r in rows]
+
+    def row(self, session_id: int) -> SessionRow:
+        rows = self._read(f"SELECT {_ROW_COLUMNS} FROM sessions WHERE id = ?", (session_id,))
+        if not rows:
+            raise StoreError(f"There is no session {session_id} (see 'salesmirror sessions list').")
+        return _row(rows[0])
+
+    def load(self, session_id: int, with_words: bool = False) -> StoredSession:
+        """Everything stored about one session, ordered as `analyze` orders it."""
+        row = self.row(session_id)
+        segments = [
+            Segment(Speaker(speaker), start, end)
+            for speaker, start, end in self._read(
+                "SELECT speaker, start, end FROM segments WHERE session_id = ? ORDER BY start, speaker",
+                (session_id,),
+            )
+        ]
+        words: dict[int, list[Word]] = {}
+        if with_words:
+            for line_id, text, start, end, confidence in self._read(
+                "SELECT line_id, words.text, words.start, words.end, confidence FROM words"
+                " JOIN lines ON lines.id = line_id WHERE session_id = ? ORDER BY line_id, position",
+                (session_id,),
+            ):
+                words.setdefault(line_id, []).append(Word(text, start, end, confidence))
+        lines = [
+            Utterance(Speaker(speaker), start, end, text, tuple(words.get(line_id, ())))
+            for line_id, speaker, start, end, text in self._read(
+                "SELECT id, speaker, start, end, text FROM lines WHERE session_id = ? ORDER BY start, id",
+                (session_id,),
+            )
+        ]
+        nudges = [
+            Nudge(t, kind, text, evidence)
+            for t, kind, text, evidence in self._read(
+                "SELECT t, kind, text, evidence FROM nudges WHERE session_id = ? ORDER BY t, id",
+                (session_id,),
+            )
+        ]
+        figures = [
+            (t, json.loads(values))
+            for t, values in self._read(
+                "SELECT t, figures FROM figures WHERE session_id = ? ORDER BY t", (session_id,)
+            )
+        ]
+        return StoredSession(row, segments, lines, nudges, figures)
+
+    def recent(self, limit: int = 10, until: datetime | None = None) -> list[SessionRow]:
+        """The seller's last sessions with figures, oldest first: the trend behind a session."""
+        bound = _iso(until or now_utc() + timedelta(days=1))
+        rows = self._read(
+            f"SELECT {_ROW_COLUMNS} FROM sessions WHERE summary IS NOT NULL AND started_at <= ?"
+            " ORDER BY started_at DESC, id DESC LIMIT ?",
+            (bound, limit),
+        )
+        return [_row(r) for r in reversed(rows)]
+
+    def nudge_count(self, session_id: int) -> int:
+        return int(self._read("SELECT count(*) FROM nudges WHERE session_id = ?", (session_id,))[0][0])
+
+    def audio_folder(self, session_id: int) -> Path:
+        return self.folder / AUDIO_FOLDER / str(session_id)
+
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+        try:
+            return self._connection.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise _plain_error(exc, self.path) from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"The session database {self.path} is damaged ({exc}). Restart SalesMirror: it keeps "
+                "the damaged file aside and starts a new one."
+            ) from exc
+
+    # --- editing ------------------------------------------------------------------------------
+
+    def rename(self, session_id: int, title: str) -> None:
+        self.row(session_id)
+        with self._transaction() as db:
+            db.execute("UPDATE sessions SET title = ? WHERE id = ?", (title.strip() or None, session_id))
+
+    def set_note(self, session_id: int, note: str) -> None:
+        self.row(session_id)
+        with self._transaction() as db:
+            db.execute("UPDATE sessions SET note = ? WHERE id = ?", (note.strip(), session_id))
+
+    def delete(self, session_id: int) -> None:
+        """Really gone: every row (cascading) and the audio files."""
+        row = self.row(session_id)
+        if row.state == "recording" and session_id not in self.recovered:
+            raise StoreError("This call is still being recorded; stop it before deleting it.")
+        with self._transaction() as db:
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        shutil.rmtree(self.audio_folder(session_id), ignore_errors=True)
+
+
+def _row(r: sqlite3.Row | tuple) -> SessionRow:
+    session_id, started, ended, duration, state, source, mode, devices, model, title, note, audio, summary = r
+    return SessionRow(
+        id=session_id,
+        started_at=datetime.fromisoformat(started),
+        ended_at=None if ended is None else datetime.fromisoformat(ended),
+        duration_s=duration,
+        state=state,
+        source=source,
+        mode=mode,
+        devices=json.loads(devices),
+        model=model,
+        title=title,
+        note=note,
+        audio_kept=bool(audio),
+        summary=None if summary is None else json.loads(summary),
+    )
+
+
+def _match_query(search: str) -> str:
+    """Every word the user typed must occur (prefixes allowed); FTS syntax is never passed through."""
+    words = re.findall(r"\w+", search.lower())
+    return " AND ".join(f'"{word}"*' for word in words) or '""'
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day).astimezone()
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _is_full(exc: sqlite3.OperationalError) -> bool:
+    return "full" in str(exc)
+
+
+def _plain_error(exc: sqlite3.OperationalError, path: Path) -> StoreError:
+    if _is_busy(exc):
+        return StoreError(f"The session database {path} is busy in another program; try again shortly.")
+    if _is_full(exc):
+        return StoreError("The disk is full: free some space, then try again.")
+    return StoreError(f"The session database {path} could not be used: {exc}.")

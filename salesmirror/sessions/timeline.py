@@ -1,0 +1,82 @@
+"""The replay timeline as plain data: lanes, monologues, nudges and transcript lines on one clock.
+
+The replay window's widget and the HTML report's picture both draw from this, so the two always
+agree on what a monologue is and where a line sits.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from salesmirror.coaching.events import Nudge, Segment, Speaker, Utterance
+from salesmirror.sessions.records import StoredSession
+
+# Your stretches without them speaking for a second are shown as monologues from this long...
+MONOLOGUE_SHOWN_S = 45.0
+# ...and as too long from the monologue nudge's default threshold.
+MONOLOGUE_TOO_LONG_S = 90.0
+_NICE_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
+
+
+def monologues(segments: list[Segment], pause_s: float = 2.0, interruption_s: float = 1.0) -> list[Segment]:
+    """Your uninterrupted stretches: your own pauses under `pause_s` do not end one, the other side
+    speaking for `interruption_s` does (the live tracker's rule, applied to stored segments)."""
+    their_starts = sorted(
+        s.start for s in segments if s.speaker is Speaker.THEM and s.duration >= interruption_s
+    )
+    stretches: list[Segment] = []
+    start = end = 0.0
+    open_ = False
+    for segment in (s for s in segments if s.speaker is Speaker.YOU):
+        if open_:
+            # Did they take the floor between the stretch's start and this segment?
+            i = bisect.bisect_left(their_starts, start)
+            cut = their_starts[i] if i < len(their_starts) and their_starts[i] < segment.start else None
+            if cut is not None or segment.start - end >= pause_s:
+                stretches.append(
+                    Segment(Speaker.YOU, start, max(start, min(end, cut if cut is not None else end)))
+                )
+                open_ = False
+        if not open_:
+            start, end, open_ = segment.start, segment.end, True
+        else:
+            end = max(end, segment.end)
+    if open_:
+        stretches.append(Segment(Speaker.YOU, start, end))
+    return stretches
+
+
+def tick_step(span_s: float, most_ticks: int) -> float:
+    """A round step for the time axis, so at most `most_ticks` labels fit the visible span."""
+    for step in _NICE_STEPS_S:
+        if span_s / step <= most_ticks:
+            return float(step)
+    return float(_NICE_STEPS_S[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    duration_s: float
+    lanes: dict[Speaker, list[Segment]]
+    monologues: list[Segment]  # yours, at least MONOLOGUE_SHOWN_S long
+    nudges: list[Nudge]
+    lines: list[Utterance]
+
+    @classmethod
+    def of(cls, stored: StoredSession) -> Timeline:
+        ends = [s.end for s in stored.segments] + [u.end for u in stored.lines] + [n.t for n in stored.nudges]
+        duration = max([stored.row.duration_s, *ends, 1.0])
+        lanes: dict[Speaker, list[Segment]] = {speaker: [] for speaker in Speaker}
+        for segment in stored.segments:
+            lanes[segment.speaker].append(segment)
+        long_ones = [m for m in monologues(stored.segments) if m.duration >= MONOLOGUE_SHOWN_S]
+        return cls(duration, lanes, long_ones, list(stored.nudges), list(stored.lines))
+
+    def line_at(self, t: float) -> int | None:
+        """The transcript line being said at `t`, or the last one before it."""
+        index = bisect.bisect_right([u.start for u in self.lines], t) - 1
+        return index if index >= 0 else None
+
+    def next_nudge_after(self, t: float) -> Nudge | None:
+        return next((n for n in self.nudges if n.t > t + 0.05), None)
