@@ -20,6 +20,7 @@ class Settings:
     headset: bool = False  # the microphone hears only you: no echo to remove
     call_audio_chosen: bool = False  # until the user confirms, the platform's proposal applies
     model_path: str | None = None
+    keep_audio: bool = False  # the call's audio kept with its session (opt-in)
     disabled_nudges: list[str] = field(default_factory=list)
     nudge_thresholds: dict[str, float] = field(default_factory=dict)  # overrides of the playbook
     nudge_gap_s: float = 30.0  # between any two nudges

@@ -113,10 +113,9 @@ def test_speech_waits_for_its_window_to_be_judged_and_silence_does_not():
 
 
 def test_live_single_microphone_call_through_the_pipeline(korean_model, speaker_model):
-    from salesmirror.analysis import _Collector
     from salesmirror.audio.file_playback import FilePlayback
     from salesmirror.coaching.events import Speaker
-    from salesmirror.pipeline.call_pipeline import CallPipeline
+    from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
     from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 
     asr, spk = load_model(korean_model), load_speaker_model(speaker_model)
@@ -125,7 +124,7 @@ def test_live_single_microphone_call_through_the_pipeline(korean_model, speaker_
     setup = SingleMicrophoneSetup(lambda: VoiceEmbedder(asr, spk), voice)
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: mix}, speed=None)],
-        _Collector(),
+        ProblemCollector(),
         flat_out=True,
         single_microphone=setup,
     )

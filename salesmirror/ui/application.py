@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from salesmirror.audio.call_audio import (
@@ -26,6 +26,9 @@ from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Speaker
 from salesmirror.paths import AppPaths, app_paths
 from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
+from salesmirror.sessions.journal import SessionJournal
+from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.store import SessionStore, StoreError
 from salesmirror.settings import load_settings, save_settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder, load_model, resolve_model
 from salesmirror.speech.speaker_id import (
@@ -39,6 +42,8 @@ from salesmirror.ui.enrolment_dialog import EnrolmentDialog
 from salesmirror.ui.live_session import LiveSession
 from salesmirror.ui.live_window import LiveWindow, WindowActions
 from salesmirror.ui.model_manager import ModelManagerDialog
+from salesmirror.ui.replay_window import ReplayWindow
+from salesmirror.ui.session_list import SessionListWindow
 from salesmirror.ui.settings_dialog import SettingsDialog
 
 NO_MICROPHONE = (
@@ -67,25 +72,81 @@ class AppController(QObject):
         self.recorded_call = recorded_call
         self.model_override = model_override
         self._apply_call_audio_proposal()
+        self.store, store_message = self._open_store()
+        self.replays: list[ReplayWindow] = []
+        self.session_list: SessionListWindow | None = None
         self.session = LiveSession(
             self._make_sources,
             self.settings.coach_settings,
             self._model_path,
             cancel_echo=lambda: self.capture_mode() is CaptureMode.TWO_STREAMS,
             single_microphone=self.single_microphone_setup,
+            make_journal=self.make_journal,
         )
         actions = WindowActions(
             open_settings=self.open_settings,
             choose_model_folder=self.choose_model_folder,
             download_model=self.download_model,
             save_settings=self.save,
+            open_sessions=self.open_sessions,
+            open_replay=self.open_replay,
         )
         self.window = LiveWindow(self.session, self.settings, actions, self._source_label)
         self.update_model_notice()
-        if settings_warning:
-            self.window.status.setText(settings_warning)
+        if settings_warning or store_message:
+            self.window.status.setText(" ".join(m for m in (settings_warning, store_message) if m))
         if recorded_call is None:
             QTimer.singleShot(0, self.check_microphone)
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    def _open_store(self) -> tuple[SessionStore | None, str | None]:
+        """The session store, or None and why: calls still run, they are just not kept."""
+        try:
+            store = SessionStore(self.paths.sessions_dir)
+        except StoreError as exc:
+            return None, f"Calls are not being saved: {exc}"
+        return store, " ".join(store.notices) or None
+
+    def make_journal(self, on_problem: Callable[[str], None]) -> SessionJournal | None:
+        if self.store is None:
+            return None
+        model = self._model_path()
+        info = SessionInfo(
+            source="recording" if self.recorded_call is not None else "live",
+            mode=str(self.capture_mode()),
+            devices={
+                key: value
+                for key, value in (("you", self.settings.you_device), ("them", self.settings.them_device))
+                if value and self.recorded_call is None
+            },
+            model=model.name if model is not None else None,
+            keep_audio=self.settings.keep_audio,
+        )
+        return SessionJournal(self.store.folder, info, on_problem)
+
+    def open_sessions(self) -> None:
+        if self.store is None:
+            self.window.status.setText("Your calls cannot be listed: the session store could not be opened.")
+            return
+        if self.session_list is None:
+            self.session_list = SessionListWindow(self.store, self.open_replay)
+        self.session_list.refresh()
+        self.session_list.show()
+        self.session_list.raise_()
+
+    def open_replay(self, session_id: int) -> None:
+        if self.store is None:
+            return
+        try:
+            replay = ReplayWindow(self.store, session_id)
+        except StoreError as exc:
+            self.window.status.setText(str(exc))
+            return
+        replay.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        replay.destroyed.connect(lambda: self.replays.remove(replay) if replay in self.replays else None)
+        self.replays.append(replay)
+        replay.show()
 
     # --- sources and model ------------------------------------------------------------------
 
@@ -243,6 +304,8 @@ class AppController(QObject):
         self.session.stop()
         if self.session.pipeline is not None:
             self.session.pipeline.wait(timeout_s)
+        if self.store is not None:
+            self.store.close()
 
 
 def run_app(

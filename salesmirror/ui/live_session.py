@@ -12,6 +12,7 @@ from salesmirror.coaching.events import Nudge, PartialText, Utterance
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.pipeline.call_pipeline import CallPipeline, Snapshot
 from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
+from salesmirror.sessions.journal import SessionJournal
 from salesmirror.ui.gui_inbox import GuiInbox
 
 
@@ -33,6 +34,7 @@ class LiveSession(QObject):
         model_path: Callable[[], Path | None],
         cancel_echo: Callable[[], bool] = lambda: False,
         single_microphone: Callable[[], SingleMicrophoneSetup | None] = lambda: None,
+        make_journal: Callable[[Callable[[str], None]], SessionJournal | None] = lambda _problem: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -41,6 +43,7 @@ class LiveSession(QObject):
         self._model_path = model_path
         self._cancel_echo = cancel_echo
         self._single_microphone = single_microphone
+        self._make_journal = make_journal
         self.pipeline: CallPipeline | None = None
         self._inbox = GuiInbox(self)
         self.finished.connect(self._inbox.stop)
@@ -60,6 +63,7 @@ class LiveSession(QObject):
             model_path=self._model_path(),
             cancel_echo=self._cancel_echo(),
             single_microphone=self._single_microphone(),
+            journal=self._make_journal(self.on_problem),
         )
         self._inbox.start()
         try:
@@ -78,6 +82,18 @@ class LiveSession(QObject):
         """Silence nudges for `seconds` of this call, or (None) let them through again."""
         if self.pipeline is not None:
             self.pipeline.snooze(seconds)
+
+    @property
+    def keeps_audio(self) -> bool:
+        """Is the running call's audio being kept? (Shown plainly while it is.)"""
+        journal = self.pipeline.journal if self.pipeline is not None else None
+        return self.running and journal is not None and journal.keeps_audio
+
+    @property
+    def last_session_id(self) -> int | None:
+        """The stored session of the current or last call, once its journal has created it."""
+        journal = self.pipeline.journal if self.pipeline is not None else None
+        return journal.session_id if journal is not None else None
 
     def snapshot(self) -> Snapshot | None:
         return self.pipeline.latest() if self.pipeline is not None else None

@@ -39,6 +39,8 @@ class WindowActions:
     choose_model_folder: Callable[[], None]
     download_model: Callable[[], None]
     save_settings: Callable[[], None]
+    open_sessions: Callable[[], None]
+    open_replay: Callable[[int], None]
 
 
 class LiveWindow(QWidget):
@@ -83,7 +85,11 @@ class LiveWindow(QWidget):
         self.settings_button = QToolButton()
         self.settings_button.setText("Settings")
         self.settings_button.setToolTip("Devices, model and thresholds (Ctrl+,)")
+        self.sessions_button = QToolButton()
+        self.sessions_button.setText("Calls")
+        self.sessions_button.setToolTip("Your stored calls: replay, search, export (Ctrl+L)")
         header.addWidget(self.pin_button)
+        header.addWidget(self.sessions_button)
         header.addWidget(self.settings_button)
         root.addLayout(header)
 
@@ -112,6 +118,11 @@ class LiveWindow(QWidget):
         )
         self.audio_notice.hide()
         root.addWidget(self.audio_notice)
+        self.keeping_audio = QLabel("● Keeping this call's audio (Settings → Privacy)")
+        self.keeping_audio.setStyleSheet(f"color: {theme.TOO_MUCH.name()}; font-weight: 600;")
+        self.keeping_audio.setToolTip("The audio is stored on this computer with the session, for the replay")
+        self.keeping_audio.hide()
+        root.addWidget(self.keeping_audio)
 
         self.gauge = TalkRatioGauge()
         root.addWidget(self.gauge, 3)
@@ -169,7 +180,11 @@ class LiveWindow(QWidget):
         self.start_button.setToolTip("Start or stop listening (Space)")
         self.elapsed = QLabel("0:00")
         self.elapsed.setObjectName("muted")
+        self.replay_button = QPushButton("Replay")
+        self.replay_button.setToolTip("Replay the call you just finished (Ctrl+R)")
+        self.replay_button.hide()
         footer.addWidget(self.start_button, 1)
+        footer.addWidget(self.replay_button)
         footer.addWidget(self.elapsed)
         root.addLayout(footer)
 
@@ -181,6 +196,8 @@ class LiveWindow(QWidget):
         self.start_button.clicked.connect(self.toggle_running)
         self.pin_button.toggled.connect(self.set_always_on_top)
         self.settings_button.clicked.connect(self.app_actions.open_settings)
+        self.sessions_button.clicked.connect(self.app_actions.open_sessions)
+        self.replay_button.clicked.connect(self.replay_last_call)
         self.use_folder_button.clicked.connect(self.app_actions.choose_model_folder)
         self.download_button.clicked.connect(self.app_actions.download_model)
         self.transcript_toggle.toggled.connect(self._show_transcript)
@@ -197,6 +214,8 @@ class LiveWindow(QWidget):
             "Ctrl+T": self.transcript_toggle.toggle,
             "Ctrl+P": self.pin_button.toggle,
             "Ctrl+M": self.toggle_snooze,
+            "Ctrl+L": self.app_actions.open_sessions,
+            "Ctrl+R": self.replay_last_call,
             "Ctrl+Q": self.close,
         }
         for keys, slot in shortcuts.items():
@@ -246,6 +265,8 @@ class LiveWindow(QWidget):
         self._monologue_limit_s = self.settings.coach_settings().nudges.threshold("monologue") or 90.0
         self.transcript.clear()
         self._set_partial("")
+        self.replay_button.hide()
+        self.keeping_audio.setVisible(self.session.keeps_audio)
         self.start_button.setChecked(True)
         self.start_button.setText("Stop")
         self.status.setText(f"Listening: {self.source_label()}")
@@ -261,9 +282,21 @@ class LiveWindow(QWidget):
         self.refresh_timer.stop()
         self.start_button.setChecked(False)
         self.start_button.setText("Start")
-        self.status.setText("Call ended — press Start for a new one")
+        self.keeping_audio.hide()
+        saved = self.session.last_session_id is not None
+        self.replay_button.setVisible(saved)
+        self.status.setText(
+            "Call ended and saved — Replay it, or press Start for a new one"
+            if saved
+            else "Call ended — press Start for a new one"
+        )
         self.you_light.set_active(False)
         self.them_light.set_active(False)
+
+    def replay_last_call(self) -> None:
+        session_id = self.session.last_session_id
+        if session_id is not None and not self.session.running:
+            self.app_actions.open_replay(session_id)
 
     def refresh(self) -> None:
         """Timer slot: copy the newest snapshot into the widgets (cheap, no computation)."""

@@ -71,6 +71,12 @@ class SettingsDialog(QDialog):
         self.headset.setChecked(settings.headset)
         self.mode = QLabel()
         self.mode.setWordWrap(True)
+        self.keep_audio = QCheckBox("Keep the call's audio with each session, to listen to it in the replay")
+        self.keep_audio.setChecked(settings.keep_audio)
+        self.keep_audio.setToolTip(
+            "Off by default. The audio stays on this computer, in your private sessions folder, "
+            "and is deleted with the session. The live window shows when it is being kept."
+        )
         self.you_level = _meter()
         self.them_level = _meter()
         self._fill_devices(list_devices, settings)
@@ -109,6 +115,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.enrol_button)
         form.addRow("", self.device_note)
         form.addRow("Speech model", model_row)
+        form.addRow("Privacy", self.keep_audio)
         audio_page = QWidget()
         audio_page.setLayout(form)
         self.pages = QTabWidget()
@@ -231,6 +238,7 @@ class SettingsDialog(QDialog):
         s.you_device = self.you_device.currentData()
         s.them_device = self.them_device.currentData()
         s.headset = self.headset.isChecked()
+        s.keep_audio = self.keep_audio.isChecked()
         s.call_audio_chosen = True
         s.model_path = model
         self.nudges.apply(s)

@@ -8,17 +8,16 @@ import time
 
 from _calls import korean_model, long_call
 
-from salesmirror.analysis import _Collector
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.coaching.events import Speaker
-from salesmirror.pipeline.call_pipeline import CallPipeline
+from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 
 
 def run(minutes: float, with_vosk: bool) -> float:
     you, them = long_call(minutes)
     playback = FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)
     model = korean_model() if with_vosk else None
-    pipeline = CallPipeline([playback], _Collector(), model_path=model, flat_out=True)
+    pipeline = CallPipeline([playback], ProblemCollector(), model_path=model, flat_out=True)
     started = time.perf_counter()
     pipeline.start()
     pipeline.wait()

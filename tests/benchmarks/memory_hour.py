@@ -10,10 +10,9 @@ import threading
 import numpy as np
 from _calls import base_call, korean_model
 
-from salesmirror.analysis import _Collector
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink, SourceEnded
 from salesmirror.coaching.events import Speaker
-from salesmirror.pipeline.call_pipeline import CallPipeline
+from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 
 
 def rss_mb() -> float:
@@ -55,7 +54,7 @@ class TiledCall:
 def measure(minutes: float, with_vosk: bool) -> None:
     source = TiledCall(minutes)
     pipeline = CallPipeline(
-        [source], _Collector(), model_path=korean_model() if with_vosk else None, flat_out=True
+        [source], ProblemCollector(), model_path=korean_model() if with_vosk else None, flat_out=True
     )
     samples: list[tuple[float, float]] = []
     pipeline.start()

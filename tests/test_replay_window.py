@@ -1,0 +1,320 @@
+"""The replay window and the session list under pytest-qt, over sessions stored by the real journal."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from recordings import make_call
+
+from salesmirror.analysis import analyze_script
+from salesmirror.audio.file_playback import FilePlayback
+from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
+from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.playbook import kind
+from salesmirror.paths import app_paths
+from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.sessions.journal import SessionJournal
+from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.store import SessionStore
+from salesmirror.timefmt import clock
+from salesmirror.ui import theme
+from salesmirror.ui.application import AppController
+from salesmirror.ui.replay_window import ReplayWindow
+from salesmirror.ui.session_list import SessionListWindow
+
+CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
+
+
+def store_script(folder: Path, name: str) -> int:
+    journal = SessionJournal(folder, SessionInfo("script"))
+    analyze_script(CALLS / f"{name}.jsonl", journal=journal)
+    assert journal.session_id is not None
+    return journal.session_id
+
+
+def store_recording(folder: Path, name: str, keep_audio: bool = False) -> int:
+    you, them, _ = make_call(name)
+    journal = SessionJournal(folder, SessionInfo("recording", keep_audio=keep_audio))
+    pipeline = CallPipeline(
+        [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)],
+        ProblemCollector(),
+        flat_out=True,
+        journal=journal,
+    )
+    pipeline.start()
+    assert pipeline.wait(60)
+    assert journal.session_id is not None
+    return journal.session_id
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    store = SessionStore(tmp_path / "sessions")
+    yield store
+    store.close()
+
+
+def open_replay(qtbot, store: SessionStore, session_id: int) -> ReplayWindow:
+    window = ReplayWindow(store, session_id)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def colour_at(window: ReplayWindow, x: float, y: float) -> QColor:
+    return window.timeline.grab().toImage().pixelColor(round(x), round(y))
+
+
+def test_the_lanes_show_the_stored_segments_of_a_real_call(qtbot, store: SessionStore) -> None:
+    session_id = store_recording(store.folder, "ami_dev00")
+    stored = store.load(session_id)
+    window = open_replay(qtbot, store, session_id)
+    view = window.timeline
+    for speaker, colour in ((Speaker.YOU, theme.YOU), (Speaker.THEM, theme.THEM)):
+        mine = [s for s in stored.segments if s.speaker is speaker]
+        assert view.timeline is not None and view.timeline.lanes[speaker] == mine
+        lane = view.lane_rect(speaker)
+        wide = [s for s in mine if view.x_of(s.end) - view.x_of(s.start) >= 4]
+        assert wide, "the call has segments wide enough to see"
+        for segment in wide:
+            middle = view.x_of((segment.start + segment.end) / 2)
+            assert colour_at(window, middle, lane.center().y()) == colour
+        # Between this speaker's segments the lane is empty.
+        gaps = [
+            (a.end, b.start)
+            for a, b in itertools.pairwise(mine)
+            if view.x_of(b.start) - view.x_of(a.end) >= 6
+        ]
+        for start, end in gaps:
+            assert colour_at(window, view.x_of((start + end) / 2), lane.center().y()) != colour
+
+
+def test_clicking_a_line_moves_the_timeline_and_scrubbing_moves_the_transcript(qtbot, store) -> None:
+    session_id = store_script(store.folder, "well_run_discovery")
+    window = open_replay(qtbot, store, session_id)
+    entries = window.entries
+    index = next(i for i, e in enumerate(entries) if e.line is not None and e.t > 200)
+    item = window.transcript.item(index)
+    window.transcript.scrollToItem(item)
+    rect = window.transcript.visualItemRect(item)
+    qtbot.mouseClick(window.transcript.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.timeline.position == pytest.approx(entries[index].t)
+    assert window.position_label.text().startswith(f"{clock(entries[index].t)} / ")
+
+    # Scrub: press on the timeline at 1:00 — the transcript selects the line being said then.
+    view = window.timeline
+    x = view.x_of(60.0)
+    qtbot.mouseClick(
+        view, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(view.lane_rect(Speaker.YOU).center().y()))
+    )
+    assert view.position == pytest.approx(60.0, abs=view.view_span / view.width() * 2)
+    current = entries[window.transcript.currentRow()]
+    assert current.t <= view.position
+    later = [e for e in entries if e.t > current.t]
+    assert not later or later[0].t > view.position
+
+
+def test_the_summary_card_shows_the_stored_figures(qtbot, store) -> None:
+    session_id = store_script(store.folder, "badly_run_pitch")
+    stored = store.load(session_id)
+    window = open_replay(qtbot, store, session_id)
+    summary = stored.summary()
+    metrics = summary["metrics"]
+    values = window.card.values
+    assert values["talk_ratio_you"].text() == f"{summary['talk_ratio_you'] * 100:.0f} %" == "66 %"
+    assert values["longest_monologue_s"].text() == "1:32"
+    assert values["questions_asked"].text() == str(metrics["questions_asked"])
+    assert values["interruptions"].text() == str(metrics["interruptions"])
+    assert values["words_per_minute"].text() == f"{metrics['words_per_minute']} wpm"
+    assert theme.TOO_MUCH.name() in values["talk_ratio_you"].styleSheet()  # 66 % is past 65 %
+
+
+def test_a_nudge_marker_shows_its_why_and_next_nudge_walks_them(qtbot, store) -> None:
+    session_id = store_script(store.folder, "badly_run_pitch")
+    window = open_replay(qtbot, store, session_id)
+    view = window.timeline
+    first = window.stored.nudges[0]
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(round(view.x_of(first.t)), 8))
+    assert view.position == pytest.approx(first.t)
+    why = window.why.text()
+    assert first.text in why.replace("&#x27;", "'")
+    assert kind(first.kind).why.split()[0] in why
+    window.jump_to_next_nudge()
+    assert view.position == pytest.approx(window.stored.nudges[1].t)
+    # The nudge is in the transcript at its moment, right after what was said before it.
+    row = window.transcript.currentRow()
+    assert window.entries[row].nudge == window.stored.nudges[1]
+
+
+def test_zoom_from_the_whole_call_to_seconds(qtbot, store) -> None:
+    session_id = store_script(store.folder, "well_run_discovery")
+    window = open_replay(qtbot, store, session_id)
+    view = window.timeline
+    assert view.view_span == pytest.approx(view.duration_s)
+    view.set_position(300.0)
+    view.zoom_to(5.0)
+    assert view.view_span == 5.0
+    assert view.view_start <= 300.0 <= view.view_start + 5.0
+    assert window.scroller.maximum() > 0
+    window.scroller.setValue(0)
+    assert view.view_start == 0.0
+    window.whole_call.click()
+    assert view.view_span == pytest.approx(view.duration_s)
+    assert window.scroller.maximum() == 0
+
+
+def test_without_kept_audio_play_is_disabled_and_says_why(qtbot, store) -> None:
+    window = open_replay(qtbot, store, store_script(store.folder, "well_run_discovery"))
+    assert not window.play_button.isEnabled()
+    assert "not kept" in window.play_button.toolTip()
+
+
+def test_the_trend_marks_this_call_among_the_recent_ones(qtbot, store) -> None:
+    first = store_script(store.folder, "well_run_discovery")
+    second = store_script(store.folder, "badly_run_pitch")
+    window = open_replay(qtbot, store, second)
+    ratios = [ratio for _label, ratio in window.trend.points]
+    assert ratios == [store.row(first).talk_ratio_you, store.row(second).talk_ratio_you]
+    assert window.trend.current == 1
+
+
+def test_the_session_list_searches_renames_notes_exports_and_deletes(qtbot, store, tmp_path) -> None:
+    discovery = store_script(store.folder, "well_run_discovery")
+    pitch = store_script(store.folder, "badly_run_pitch")
+    opened: list[int] = []
+    window = SessionListWindow(store, opened.append)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.table.rowCount() == 2
+
+    qtbot.keyClicks(window.search, "firefighting")
+    qtbot.waitUntil(lambda: window.table.rowCount() == 1, timeout=2000)
+    assert window.rows[0].id == discovery
+    window.search.clear()
+    qtbot.waitUntil(lambda: window.table.rowCount() == 2, timeout=2000)
+
+    window.select(pitch)
+    window.rename_selected("Acme — first pitch")
+    window.annotate_selected("Too much product talk")
+    row = store.row(pitch)
+    assert (row.title, row.note) == ("Acme — first pitch", "Too much product talk")
+    titles = [window.table.item(i, 1).text() for i in range(window.table.rowCount())]
+    assert "Acme — first pitch" in titles
+    assert window.selected_id() == pitch
+
+    report = tmp_path / "pitch.md"
+    window.export_selected(report, "md")
+    assert report.read_text(encoding="utf-8").startswith("# Acme — first pitch")
+
+    window.open_button.click()
+    assert opened == [pitch]
+    window.delete_selected(confirmed=True)
+    assert [r.id for r in store.sessions()] == [discovery]
+    assert window.table.rowCount() == 1
+
+    window.period.setCurrentText("Today")
+    assert window.table.rowCount() == 1
+
+
+def test_a_finished_call_in_the_live_window_opens_its_replay(qtbot) -> None:
+    you, them, _ = make_call("ami_dev01")
+    controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=8.0)
+    controller.settings.keep_audio = True
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    try:
+        controller.window.start()
+        assert controller.window.keeping_audio.isVisible()
+        with qtbot.waitSignal(controller.session.finished, timeout=20_000):
+            pass
+        assert not controller.window.keeping_audio.isVisible()
+        assert controller.window.replay_button.isVisible()
+        controller.window.replay_button.click()
+        [replay] = controller.replays
+        qtbot.addWidget(replay)
+        assert replay.stored.row.source == "recording"
+        assert replay.stored.row.duration_s == pytest.approx(30.0, abs=0.1)
+        assert replay.play_button.isEnabled()  # the audio was kept
+        controller.window.sessions_button.click()
+        assert controller.session_list is not None
+        qtbot.addWidget(controller.session_list)
+        assert controller.session_list.table.rowCount() == 1
+    finally:
+        controller.shutdown()
+
+
+class RecordingOutput:
+    """A sound card stand-in that pulls audio through the player's real callback on demand."""
+
+    class PortAudioError(Exception):
+        pass
+
+    def __init__(self) -> None:
+        self.streams: list[RecordingOutput.Stream] = []
+
+    class Stream:
+        def __init__(self, callback, **_settings) -> None:
+            self.callback = callback
+
+        def start(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+        def pull(self, frames: int) -> np.ndarray:
+            out = np.zeros((frames, 1), dtype=np.float32)
+            self.callback(out, frames, None, None)
+            return out[:, 0]
+
+    def OutputStream(self, callback, **settings):  # noqa: N802 - sounddevice's name
+        stream = RecordingOutput.Stream(callback, **settings)
+        self.streams.append(stream)
+        return stream
+
+
+def test_kept_audio_plays_from_the_playhead_and_the_playhead_follows(qtbot, store) -> None:
+    you, them, _ = make_call("ami_dev00")
+    audio = KeptAudio(store.audio_folder(store_recording(store.folder, "ami_dev00", keep_audio=True)))
+    assert audio.duration_s == pytest.approx(30.0, abs=0.1)
+    # The mix is both sides, as they were said (Vorbis is lossy: compare the shape, not the bits).
+    mixed = audio.read(10.0, 16000)
+    original = (you[160000:176000].astype(np.float32) + them[160000:176000]) / 32768
+    assert np.corrcoef(mixed, original)[0, 1] > 0.95
+
+    output = RecordingOutput()
+    player = SessionPlayer(audio, sd=output)
+    player.play(10.0)
+    [stream] = output.streams
+    qtbot.waitUntil(player._chunks.full, timeout=2000)
+    heard = np.concatenate([stream.pull(1600) for _ in range(5)])
+    assert np.allclose(heard, audio.read(10.0, 8000), atol=1e-6)
+    assert player.position_s == pytest.approx(10.5)
+    player.pause()
+    assert not player.playing and player.position_s == pytest.approx(10.5)
+
+
+def test_play_without_a_sound_output_says_so(qtbot, store) -> None:
+    session_id = store_recording(store.folder, "pyannote_sample", keep_audio=True)
+    window = open_replay(qtbot, store, session_id)
+    assert window.play_button.isEnabled()
+    import sounddevice
+
+    try:
+        sounddevice.query_devices(kind="output")
+        has_output = True
+    except sounddevice.PortAudioError:
+        has_output = False
+    window.play_button.click()
+    if has_output:  # a desktop with a sound card
+        assert window.play_button.text() == "Pause"
+    else:  # CI: no sound card
+        assert "cannot be played: no usable sound output" in window.why.text()
+        assert window.play_button.text() == "Play"
+    window.close()
