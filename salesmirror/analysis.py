@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.events import Speaker, Utterance
 from salesmirror.coaching.script import load_script, run_script
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
@@ -15,14 +15,17 @@ from salesmirror.sessions.journal import SessionJournal
 def analyze_recording(
     tracks: dict[Speaker, Path],
     model_path: Path | None = None,
+    *,
     settings: CoachSettings | None = None,
     cancel_echo: bool = False,
     journal: SessionJournal | None = None,
+    script: list[Utterance] | None = None,
 ) -> tuple[CoachingSession, list[str]]:
     """Run a recorded call flat out; returns the finished session and any problems met.
 
     `cancel_echo`: the "you" track is a microphone that also hears the "them" track played
-    through speakers (`analyze --mic/--system`).
+    through speakers (`analyze --mic/--system`). `script`: the words, from a timed transcript
+    instead of a speech model.
     """
     playback = FilePlayback.from_files(tracks, speed=None)
     collector = ProblemCollector()
@@ -34,6 +37,7 @@ def analyze_recording(
         flat_out=True,
         cancel_echo=cancel_echo,
         journal=journal,
+        script=script,
     )
     pipeline.start()
     pipeline.wait()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 from salesmirror import __version__
 from salesmirror.audio.decode import AudioFileError
 from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.script import ScriptError
+from salesmirror.coaching.script import ScriptError, load_script
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import StoreError
 from salesmirror.speech.model_folder import ModelError, check_model_folder
@@ -62,7 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--speaker-model", type=Path, metavar="DIR", help="Vosk speaker model (vosk-model-spk-0.4)"
     )
-    analyze.add_argument("--script", type=Path, metavar="CALL.jsonl", help="a timed transcript")
+    analyze.add_argument(
+        "--script",
+        type=Path,
+        metavar="CALL.jsonl",
+        help="a timed transcript: alone, the whole call; with recordings, their words",
+    )
     analyze.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
     analyze.add_argument("--save", action="store_true", help="keep the call in your sessions")
@@ -86,6 +91,8 @@ def _add_sessions_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("id", type=int, metavar="ID")
     export.add_argument("--format", choices=("md", "html", "json"), default="md")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of printing")
+    replay = actions.add_parser("open", help="open one call's replay window")
+    replay.add_argument("id", type=int, metavar="ID")
     delete = actions.add_parser("delete", help="remove a call for good, with its audio")
     delete.add_argument("id", type=int, metavar="ID")
 
@@ -121,9 +128,9 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.mono is not None or args.enroll is not None:
         summary, saved = _analyze_single_microphone(args)
         problems: list[str] = []
-    elif args.script is not None:
-        if args.you or args.them or args.model or two_streams:
-            raise UsageError("--script cannot be combined with recordings or --model")
+    elif args.script is not None and not (args.you or args.them or two_streams):
+        if args.model:
+            raise UsageError("--script gives the words: it cannot be combined with --model")
         journal = _journal(args, SessionInfo("script", devices={"script": args.script.name}))
         summary = analyze_script(args.script, journal=journal).summary()
         problems, saved = [], journal
@@ -135,8 +142,15 @@ def _analyze(args: argparse.Namespace) -> int:
         tracks = _tracks(args)
         if not tracks:
             raise UsageError("give --you and/or --them recordings, or --script CALL.jsonl")
+        if args.script and args.model:
+            raise UsageError("--script gives the words: it cannot be combined with --model")
+        script = load_script(args.script) if args.script else None
         model = check_model_folder(args.model) if args.model else None
-        extras = {} if model else {"recognition": "off (talk time only: no --model given)"}
+        extras = {}
+        if script is not None:
+            extras = {"recognition": f"words from the script {args.script.name}"}
+        elif model is None:
+            extras = {"recognition": "off (talk time only: no --model given)"}
         info = SessionInfo(
             "recording",
             mode="two streams" if two_streams else "separate tracks",
@@ -145,7 +159,9 @@ def _analyze(args: argparse.Namespace) -> int:
             extras=extras,
         )
         journal = _journal(args, info)
-        session, problems = analyze_recording(tracks, model, cancel_echo=two_streams, journal=journal)
+        session, problems = analyze_recording(
+            tracks, model, cancel_echo=two_streams, journal=journal, script=script
+        )
         summary = {**session.summary(), **extras}
         saved = journal
     for problem in problems:
@@ -270,6 +286,8 @@ def _sessions(args: argparse.Namespace) -> int:
     from salesmirror.paths import app_paths
     from salesmirror.sessions.store import SessionStore
 
+    if args.action == "open":
+        _check_screen()
     store = SessionStore(app_paths().sessions_dir)
     try:
         for notice in store.notices:
@@ -287,6 +305,11 @@ def _sessions(args: argparse.Namespace) -> int:
             print(format_summary(stored.summary()))
         elif args.action == "export":
             _export_session(store, args)
+        elif args.action == "open":
+            from salesmirror.ui.application import run_replay
+
+            store.row(args.id)  # a clear error before any window opens
+            return run_replay(store, args.id)
         elif args.action == "delete":
             row = store.row(args.id)
             store.delete(args.id)

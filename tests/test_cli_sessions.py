@@ -116,3 +116,28 @@ def test_a_locked_store_fails_clearly_without_running_the_analysis(capsys, monke
     captured = capsys.readouterr()
     assert "locked by another program" in captured.err
     assert captured.out == ""
+
+
+def test_a_recording_with_its_transcript_as_a_script(tmp_path: Path, capsys) -> None:
+    """Talk time from the real audio, the words from a timed transcript (the human one here)."""
+    you, them = write_call("pyannote_sample", tmp_path, you_speaker="speaker90")
+    script = Path(__file__).parent / "data" / "conversations" / "pyannote_sample.jsonl"
+    args = ["analyze", "--you", str(you), "--them", str(them), "--script", str(script), "--json", "--save"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["recognition"] == "words from the script pyannote_sample.jsonl"
+    assert [line["text"] for line in result["transcript"]][:3] == ["Hello?", "Hello?", "Oh, hello."]
+    assert len(result["transcript"]) == 13
+    assert 0.40 < result["talk_ratio_you"] < 0.60  # from the audio: about 49 / 51
+    session_id = _saved_id(captured.err)
+    assert main(["sessions", "list", "--search", "Chicago"]) == 0
+    assert f"{session_id:>4}  " in capsys.readouterr().out
+
+
+def test_a_script_with_a_model_is_refused(tmp_path: Path, capsys) -> None:
+    you, _them = write_call("pyannote_sample", tmp_path)
+    script = Path(__file__).parent / "data" / "conversations" / "pyannote_sample.jsonl"
+    code = main(["analyze", "--you", str(you), "--script", str(script), "--model", str(tmp_path)])
+    assert code == 2
+    assert "cannot be combined with --model" in capsys.readouterr().err

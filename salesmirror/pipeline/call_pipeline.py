@@ -112,6 +112,7 @@ class CallPipeline:
         cancel_echo: bool = False,
         single_microphone: SingleMicrophoneSetup | None = None,
         journal: SessionJournal | None = None,
+        script: list[Utterance] | None = None,
     ) -> None:
         self._sources = sources
         self._listener = listener
@@ -136,6 +137,9 @@ class CallPipeline:
         # One microphone hearing both sides: its speech is judged against your enrolled voice.
         self._judge = VoiceJudge(single_microphone, self._inbox.put) if single_microphone else None
         self._attributor = SingleMicrophoneAttributor(self._judge.judge) if self._judge is not None else None
+        # Words from a timed script (a demo, or trainers' material): each line reaches the session
+        # when the audio reaches its end, as a recogniser's final result would.
+        self._script = deque(sorted(script or [], key=lambda u: u.end))
         self._latest = Snapshot(recognition="loading" if self._model else "off")
         self._model_error_reported = False
         self._published_at = 0.0
@@ -209,8 +213,7 @@ class CallPipeline:
             if isinstance(item, AudioBlock):
                 self._on_audio(item)
             elif isinstance(item, Utterance):
-                self.session.on_utterance(item)
-                self._listener.on_utterance(item)
+                self._said(item)
             elif isinstance(item, PartialText):
                 self._listener.on_partial(item)
             elif isinstance(item, _Snooze):
@@ -239,6 +242,8 @@ class CallPipeline:
                 self._publish()
         self._join_recognizers()
         self._drain_frames(final=True)
+        while self._script:  # lines past the end of the audio
+            self._said(self._script.popleft())
         self.session.finish()
         if self.journal is not None:
             self.journal.wait(_JOURNAL_CLOSE_S)
@@ -280,7 +285,16 @@ class CallPipeline:
 
     def _step_attributed(self, frames: list[tuple[bool, bool]]) -> None:
         for you, them in frames:
-            self.session.on_frame(you, them)
+            self._step(you, them)
+
+    def _step(self, you: bool, them: bool) -> None:
+        self.session.on_frame(you, them)
+        while self._script and self._script[0].end <= self.session.now:
+            self._said(self._script.popleft())
+
+    def _said(self, utterance: Utterance) -> None:
+        self.session.on_utterance(utterance)
+        self._listener.on_utterance(utterance)
 
     def _on_source_ended(self, event: SourceEnded) -> None:
         if event.speaker not in self._open_sources:
@@ -314,9 +328,7 @@ class CallPipeline:
             lagging = [q for q in ready if not q]
             if lagging and not final and max(len(q) for q in ready) < _MAX_LAG_FRAMES:
                 return  # wait for the slower channel
-            self.session.on_frame(
-                bool(you.popleft()) if you else False, bool(them.popleft()) if them else False
-            )
+            self._step(bool(you.popleft()) if you else False, bool(them.popleft()) if them else False)
 
     def _join_recognizers(self) -> None:
         for worker in self._recognizers.values():

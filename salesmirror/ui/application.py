@@ -322,3 +322,14 @@ def run_app(
     code = app.exec()
     controller.shutdown()
     return code
+
+
+def run_replay(store: SessionStore, session_id: int) -> int:
+    """`salesmirror sessions open ID`: one call's replay window on its own."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("SalesMirror")
+    app.setStyleSheet(theme.STYLESHEET)
+    window = ReplayWindow(store, session_id)
+    window.show()
+    return app.exec()

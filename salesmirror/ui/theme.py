@@ -34,6 +34,17 @@ QToolButton:checked {{ background: #2f4a66; }}
 QPlainTextEdit, QListWidget, QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QTableWidget {{
     background: {SURFACE.name()}; border: 1px solid #2e3746; border-radius: 6px;
 }}
+QPushButton:disabled, QToolButton:disabled, QPushButton#primary:disabled {{
+    color: {MUTED.name()}; background: {BACKGROUND.name()}; border-color: #2e3746;
+}}
+QScrollBar:horizontal {{ background: {SURFACE.name()}; height: 12px; border-radius: 6px; }}
+QScrollBar::handle:horizontal {{ background: #3a4658; min-width: 24px; border-radius: 6px; }}
+QScrollBar::add-line:horizontal, QScrollBar::sub-line:horizontal {{ width: 0; }}
+QScrollBar::add-page:horizontal, QScrollBar::sub-page:horizontal {{ background: none; }}
+QScrollBar:vertical {{ background: {SURFACE.name()}; width: 12px; border-radius: 6px; }}
+QScrollBar::handle:vertical {{ background: #3a4658; min-height: 24px; border-radius: 6px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QFrame#notice {{ background: #2a2f22; border: 1px solid #5b5a34; border-radius: 8px; }}
 QFrame#notice QPushButton {{ font-size: 9.5pt; padding: 4px 6px; }}
 """

@@ -80,7 +80,7 @@ class TimelineView(QWidget):
     # --- geometry -----------------------------------------------------------------------------
 
     def _plot_width(self) -> float:
-        return max(1.0, self.width() - _LABEL_W - 10)
+        return max(1.0, self.width() - _LABEL_W - 24)  # room for the last time label
 
     def x_of(self, t: float) -> float:
         return _LABEL_W + (t - self.view_start) / self.view_span * self._plot_width()

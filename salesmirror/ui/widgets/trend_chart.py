@@ -17,11 +17,11 @@ class TrendChart(QWidget):
         super().__init__(parent)
         self.points: list[tuple[str, float]] = []  # (label, ratio)
         self.current: int | None = None
-        self.setMinimumSize(240, 120)
+        self.setMinimumSize(240, 140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:
-        return QSize(320, 130)
+        return QSize(320, 150)
 
     def set_points(self, points: list[tuple[str, float]], current: int | None) -> None:
         self.points, self.current = points, current
@@ -33,14 +33,15 @@ class TrendChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(QFont(self.font().family(), 9))
-        plot = QRectF(34, 20, self.width() - 44, self.height() - 34)
+        plot = QRectF(44, 24, self.width() - 60, self.height() - 36)
         painter.setPen(theme.MUTED)
         painter.drawText(
             QRectF(0, 0, self.width(), 18), Qt.AlignmentFlag.AlignLeft, "Your share, recent calls"
         )
 
-        def y(ratio: float) -> float:
-            return plot.bottom() - ratio * plot.height()
+        def y(ratio: float) -> float:  # 20 % at the bottom, 80 % at the top: where calls fall
+            shown = min(max(ratio, 0.2), 0.8)
+            return plot.bottom() - (shown - 0.2) / 0.6 * plot.height()
 
         for ratio, colour, label in (
             (theme.TARGET_RATIO, theme.HEALTHY, "43 %"),
@@ -48,7 +49,7 @@ class TrendChart(QWidget):
         ):
             painter.setPen(QPen(colour, 1, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(plot.left(), y(ratio)), QPointF(plot.right(), y(ratio)))
-            painter.drawText(QRectF(0, y(ratio) - 8, 32, 16), Qt.AlignmentFlag.AlignRight, label)
+            painter.drawText(QRectF(0, y(ratio) - 8, 38, 16), Qt.AlignmentFlag.AlignRight, label)
         if not self.points:
             painter.setPen(theme.MUTED)
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "Your first call: the trend starts here")
