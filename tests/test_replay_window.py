@@ -179,9 +179,13 @@ def test_the_trend_marks_this_call_among_the_recent_ones(qtbot, store) -> None:
     first = store_script(store.folder, "well_run_discovery")
     second = store_script(store.folder, "badly_run_pitch")
     window = open_replay(qtbot, store, second)
-    ratios = [ratio for _label, ratio in window.trend.points]
+    ratios = [value for _title, value, _length in window.trend.points]
     assert ratios == [store.row(first).talk_ratio_you, store.row(second).talk_ratio_you]
     assert window.trend.current == 1
+    window.trend_figure.setCurrentText("Questions asked")
+    questions = [value for _title, value, _length in window.trend.points]
+    assert questions == [store.load(s).summary()["metrics"]["questions_asked"] for s in (first, second)]
+    assert window.trend.target.key == "questions_asked"
 
 
 def test_the_session_list_searches_renames_notes_exports_and_deletes(qtbot, store, tmp_path) -> None:
@@ -318,3 +322,17 @@ def test_play_without_a_sound_output_says_so(qtbot, store) -> None:
         assert "cannot be played: no usable sound output" in window.why.text()
         assert window.play_button.text() == "Play"
     window.close()
+
+
+def test_the_app_says_when_it_kept_a_damaged_store_aside(qtbot) -> None:
+    folder = app_paths().sessions_dir
+    folder.mkdir(parents=True)
+    (folder / "sessions.db").write_bytes(b"not a database" * 50)
+    controller = AppController(app_paths(), list_devices=list)
+    qtbot.addWidget(controller.window)
+    try:
+        assert "damaged" in controller.window.status.text()
+        assert controller.store is not None and controller.store.sessions() == []
+        assert len(list(folder.glob("sessions.damaged-*.db"))) == 1
+    finally:
+        controller.shutdown()

@@ -24,6 +24,7 @@ class Target:
     goal: str
     show: Callable[[float], str]
     judge: Callable[[float, float], Verdict]  # (value, call length in seconds)
+    marks: tuple[tuple[float, Verdict], ...] = ()  # reference lines for a chart: aim, limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,9 @@ TARGETS: tuple[Target, ...] = (
         "about 43 %, never above 65 %",
         lambda v: f"{v * 100:.0f} %",
         _ratio,
+        ((0.43, "good"), (0.65, "poor")),
     ),
-    Target("longest_monologue_s", "Longest monologue", "under 1:30", clock, _monologue),
+    Target("longest_monologue_s", "Longest monologue", "under 1:30", clock, _monologue, ((90.0, "poor"),)),
     Target("longest_customer_story_s", "Their longest story", "the longer the better", clock, _story),
     Target(
         "questions_asked",
@@ -89,9 +91,17 @@ TARGETS: tuple[Target, ...] = (
         "a breath (0.6 s or more) before you answer",
         lambda v: f"{v:.1f} s",
         _patience,
+        ((0.6, "good"),),
     ),
-    Target("interruptions", "Interruptions", "none", lambda v: f"{v:.0f}", _interruptions),
-    Target("words_per_minute", "Pace", "under 170 words a minute", lambda v: f"{v:.0f} wpm", _pace),
+    Target("interruptions", "Interruptions", "none", lambda v: f"{v:.0f}", _interruptions, ((0.0, "good"),)),
+    Target(
+        "words_per_minute",
+        "Pace",
+        "under 170 words a minute",
+        lambda v: f"{v:.0f} wpm",
+        _pace,
+        ((170.0, "good"), (190.0, "poor")),
+    ),
 )
 
 

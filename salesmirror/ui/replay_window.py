@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -34,9 +35,9 @@ from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
 from salesmirror.coaching.events import Nudge, Speaker, Utterance
 from salesmirror.coaching.playbook import playbook
-from salesmirror.coaching.targets import scorecard
+from salesmirror.coaching.targets import TARGETS, scorecard
 from salesmirror.sessions.export import export
-from salesmirror.sessions.records import StoredSession
+from salesmirror.sessions.records import SessionRow, StoredSession
 from salesmirror.sessions.store import SessionStore, StoreError
 from salesmirror.sessions.timeline import Timeline
 from salesmirror.timefmt import clock
@@ -71,6 +72,7 @@ class ReplayWindow(QWidget):
         )
         self._entry_times = [e.t for e in self.entries]
         self.player: SessionPlayer | None = None
+        self._recent: list[SessionRow] | None = None  # for the trend, read once
         self.setWindowTitle(f"{self.stored.row.display_title} — SalesMirror replay")
         self.resize(1280, 800)
         self._build()
@@ -136,6 +138,14 @@ class ReplayWindow(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(10, 0, 0, 0)
         self.card = SummaryCard()
+        trend_header = QHBoxLayout()
+        trend_caption = QLabel("Across your recent calls:")
+        trend_caption.setObjectName("muted")
+        self.trend_figure = QComboBox()
+        for target in TARGETS:
+            self.trend_figure.addItem(target.label, target.key)
+        trend_header.addWidget(trend_caption)
+        trend_header.addWidget(self.trend_figure, 1)
         self.trend = TrendChart()
         self.why = QLabel("Click a nudge on the timeline or in the transcript to see why it fired.")
         self.why.setWordWrap(True)
@@ -146,6 +156,7 @@ class ReplayWindow(QWidget):
             f"QLabel {{ background: {theme.NUDGE.name()}; border-radius: 10px; padding: 10px; }}"
         )
         side_layout.addWidget(self.card)
+        side_layout.addLayout(trend_header)
         side_layout.addWidget(self.trend)
         side_layout.addWidget(self.why, 1)
         split.addWidget(side)
@@ -163,6 +174,7 @@ class ReplayWindow(QWidget):
         self.whole_call.clicked.connect(lambda: self.timeline.zoom_to(self.timeline.duration_s))
         self.next_nudge.clicked.connect(self.jump_to_next_nudge)
         self.play_button.clicked.connect(self.toggle_playback)
+        self.trend_figure.currentIndexChanged.connect(self._fill_trend)
         for keys, slot in {
             "Space": self.toggle_playback,
             "+": self.zoom_in.click,
@@ -215,14 +227,23 @@ class ReplayWindow(QWidget):
         return item
 
     def _fill_trend(self) -> None:
-        try:
-            recent = self.store.recent(limit=10, until=self.stored.row.started_at)
-        except StoreError:
-            recent = []
-        rated = [(r.id, r.display_title, r.talk_ratio_you) for r in recent if r.talk_ratio_you is not None]
-        ids = [session_id for session_id, _, _ in rated]
-        current = ids.index(self.stored.row.id) if self.stored.row.id in ids else None
-        self.trend.set_points([(title, ratio) for _, title, ratio in rated if ratio is not None], current)
+        """The chosen figure across the seller's last ten calls up to this one."""
+        if self._recent is None:
+            try:
+                self._recent = self.store.recent(limit=10, until=self.stored.row.started_at)
+            except StoreError:
+                self._recent = []
+        target = TARGETS[max(0, self.trend_figure.currentIndex())]
+        points: list[tuple[str, float, float]] = []
+        current = None
+        for row in self._recent:
+            score = next(s for s in scorecard(row.summary or {}) if s.target is target)
+            if score.value is None:
+                continue
+            if row.id == self.stored.row.id:
+                current = len(points)
+            points.append((row.display_title, score.value, row.duration_s))
+        self.trend.set_trend(target, points, current)
 
     # --- sync ---------------------------------------------------------------------------------
 
