@@ -126,16 +126,18 @@ def test_no_problem_nudge_when_you_ask_why(tmp_path: Path):
     assert kinds(analyze_script(script)) == []
 
 
-def test_problem_nudge_is_due_when_you_stay_quiet(tmp_path: Path):
+def test_problem_nudge_is_due_when_you_stay_quiet_after_they_finish(tmp_path: Path):
+    """While they keep telling it you are listening; quiet for 8 s after they stop is a pass."""
     script = write_script(
         tmp_path,
         [
             (5, 11, "them", "The problem is the reports are slow."),
             (12, 30, "them", "And then on Mondays we wait for finance as well."),
+            (45, 47, "you", "Okay, next topic."),
         ],
     )
     session = analyze_script(script)
-    assert [(n.kind, n.t) for n in session.nudges.fired] == [("problem", pytest.approx(19))]
+    assert [(n.kind, n.t) for n in session.nudges.fired] == [("problem", pytest.approx(38))]
 
 
 def test_your_own_problem_words_do_not_fire(tmp_path: Path):
@@ -159,8 +161,24 @@ def test_the_same_kind_waits_the_repeat_gap(tmp_path: Path):
 
 def test_problem_nudge_can_be_turned_off(tmp_path: Path):
     script = write_script(
-        tmp_path, [(0, 5, "them", "The problem is the reports are slow."), (6, 15, "them", "Yes.")]
+        tmp_path, [(0, 5, "them", "The problem is the reports are slow."), (16, 18, "them", "Yes.")]
     )
-    assert kinds(analyze_script(script)) == ["problem"]
+    assert kinds(analyze_script(script)) == ["problem"]  # quiet from 5 s to 13 s
     settings = CoachSettings(nudges=NudgeSettings(disabled=frozenset({"problem"})))
     assert kinds(analyze_script(script, settings)) == []
+
+
+def test_one_thing_they_said_gets_one_nudge(tmp_path: Path):
+    """A pitch right after a need is one mistake: the more urgent nudge speaks for it."""
+    script = write_script(
+        tmp_path,
+        [
+            (0, 6, "them", "We need to get onboarding down to two weeks."),
+            (6.5, 12, "you", "Our platform does exactly that, let me show you our onboarding module."),
+            (13, 20, "them", "Alright."),
+        ],
+    )
+    settings = CoachSettings(nudges=NudgeSettings(global_gap_s=1.0))
+    assert kinds(analyze_script(script, settings)) == ["premature_pitch"]
+    alone = CoachSettings(nudges=NudgeSettings(global_gap_s=1.0, disabled=frozenset({"premature_pitch"})))
+    assert kinds(analyze_script(script, alone)) == ["dig_deeper"]

@@ -22,6 +22,8 @@ class FilePlayback:
 
     `speed` is how many times faster than real time to play; `None` plays as fast as the sink
     accepts (the sink may block, which is how `analyze` keeps the recognisers from falling behind).
+    At a set pace the player can be paused, sped up or slowed down, and sent ahead (`skip_to`):
+    the skipped audio is delivered at once, so the analysis has heard all of it, as a demo needs.
     """
 
     def __init__(self, tracks: dict[Speaker, np.ndarray], speed: float | None = 1.0) -> None:
@@ -31,6 +33,41 @@ class FilePlayback:
         self.speed = speed
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._control = threading.Condition()
+        self._paused = False
+        self._skip_to_sample = 0
+        self._anchor: tuple[float, int] | None = None  # (wall clock, sample) the pace counts from
+        self.position = 0  # samples delivered per speaker
+
+    @property
+    def duration_s(self) -> float:
+        return max(len(t) for t in self._tracks.values()) / SAMPLE_RATE
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        with self._control:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._control:
+            self._paused = False
+            self._anchor = None
+            self._control.notify_all()
+
+    def set_speed(self, speed: float) -> None:
+        with self._control:
+            self.speed = speed
+            self._anchor = None
+
+    def skip_to(self, seconds: float) -> None:
+        """Deliver everything up to `seconds` at once, then go on at the set pace."""
+        with self._control:
+            self._skip_to_sample = max(self._skip_to_sample, int(seconds * SAMPLE_RATE))
+            self._anchor = None
+            self._control.notify_all()
 
     @classmethod
     def from_files(cls, paths: dict[Speaker, Path], speed: float | None = 1.0) -> FilePlayback:
@@ -47,27 +84,47 @@ class FilePlayback:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._control:
+            self._control.notify_all()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join()
 
     def _play(self, sink: BlockSink) -> None:
-        started = time.monotonic()
         longest = max(len(t) for t in self._tracks.values())
         # Flat out, nobody watches the blocks arrive: bigger blocks cost less per second of audio.
         block_samples = BLOCK_SAMPLES if self.speed is not None else BLOCK_SAMPLES * _FLAT_OUT_BLOCKS
         for offset in range(0, longest, block_samples):
+            if self.speed is not None and not self._wait_for_block(offset + block_samples):
+                break
             if self._stop.is_set():
                 break
-            if self.speed is not None:
-                # A microphone hands over a block once it is complete; so does playback.
-                due = started + (offset + block_samples) / SAMPLE_RATE / self.speed
-                if self._stop.wait(max(0.0, due - time.monotonic())):
-                    break
             length = min(block_samples, longest - offset)
             for speaker, track in self._tracks.items():
                 block = track[offset : offset + length]
                 if block.size < length:  # a shorter track: silence until the longer one ends
                     block = np.concatenate((block, np.zeros(length - block.size, np.int16)))
                 sink(AudioBlock(speaker, block))
+            self.position = offset + length
         for speaker in self._tracks:
             sink(SourceEnded(speaker))
+
+    def _wait_for_block(self, block_end: int) -> bool:
+        """Until the block ending at sample `block_end` is due; False once stopped. A microphone
+        hands over a block once it is complete; so does playback."""
+        with self._control:
+            while not self._stop.is_set():
+                if block_end <= self._skip_to_sample:
+                    return True
+                if self._paused:
+                    self._control.wait()
+                    continue
+                if self._anchor is None:
+                    self._anchor = (time.monotonic(), block_end - BLOCK_SAMPLES)
+                wall, sample = self._anchor
+                assert self.speed is not None
+                due = wall + (block_end - sample) / SAMPLE_RATE / self.speed
+                remaining = due - time.monotonic()
+                if remaining <= 0:
+                    return True
+                self._control.wait(remaining)
+            return False

@@ -6,6 +6,8 @@ A wrong or nagging nudge breaks eye contact and gets the app closed, so the poli
 - one kind (or group of kinds that say the same thing) does not repeat within `repeat_gap_s`;
 - when several are due, the most urgent (the playbook's order) goes first; the others wait while
   they are still worth saying (each kind's `valid_s`) and are dropped after that;
+- one thing the customer said gets one nudge: when "they named a need" and "you pitched right
+  after it" both react to the same words, the more urgent one speaks for both;
 - a snooze silences everything until it ends, and what fell due meanwhile is dropped, not saved up.
 """
 
@@ -25,6 +27,7 @@ class DueNudge:
     t: float
     text: str
     evidence: str
+    about: float | None = None  # when the customer's words it reacts to began, if it reacts to some
 
     @property
     def expires(self) -> float:
@@ -39,10 +42,11 @@ class NudgeDelivery:
         self._last_shown: float | None = None
         self._last_by_kind: dict[str, float] = {}
         self._snoozed_until: float | None = None
+        self._answered: set[float] = set()  # customer words a nudge has already reacted to
         self.delivered: list[Nudge] = []
 
     def offer(self, due: DueNudge) -> None:
-        if self._snoozed_at(due.t):
+        if self._snoozed_at(due.t) or due.about in self._answered:
             return
         self._due[due.kind.name] = due
 
@@ -74,6 +78,10 @@ class NudgeDelivery:
             return None
         chosen = min(ready, key=lambda d: (d.kind.priority, d.t))
         del self._due[chosen.kind.name]
+        if chosen.about is not None:
+            self._answered.add(chosen.about)
+            for name in [n for n, d in self._due.items() if d.about == chosen.about]:
+                del self._due[name]
         # Stamped when it fell due (recognition may deliver a final a moment late), but never
         # earlier than the policy allows.
         nudge = Nudge(self._earliest(chosen), chosen.kind.name, chosen.text, chosen.evidence)

@@ -45,8 +45,8 @@ class Rule:
         self.kind = kind
         self.threshold = threshold
 
-    def due(self, t: float, evidence: str) -> DueNudge:
-        return DueNudge(self.kind, t, self.kind.says(self.threshold), evidence)
+    def due(self, t: float, evidence: str, about: float | None = None) -> DueNudge:
+        return DueNudge(self.kind, t, self.kind.says(self.threshold), evidence, about)
 
     def on_frame(self, now: float, talk: TalkTimeTracker) -> DueNudge | None:
         return None
@@ -78,8 +78,9 @@ class CustomerCueRule(Rule):
     competitor) and you let it pass: your reply is neither a question nor, where the kind allows,
     an acknowledgement. A seller who already asks "why?" is not nudged to do so.
 
-    If you say nothing for `WAIT_S` after it (they keep talking), the nudge is due then, to have
-    the question ready; if you spoke but no words arrive for your reply, it is dropped."""
+    While they keep talking you are listening, which is right; once they stop and you say nothing
+    for `WAIT_S`, the nudge is due, to have the question ready. If you spoke but no words arrive
+    for your reply, it is dropped."""
 
     WAIT_S = 8.0
     GIVE_UP_S = 20.0
@@ -109,26 +110,32 @@ class CustomerCueRule(Rule):
         if self._acknowledged is not None and self._acknowledged.evidence(utterance.text) is not None:
             return None
         return self.due(
-            utterance.end, f"{_quote(said.text)} ({cue}); you went on: {_quote(utterance.text, 60)}"
+            utterance.end,
+            f"{_quote(said.text)} ({cue}); you went on: {_quote(utterance.text, 60)}",
+            about=said.start,
         )
 
     def on_frame(self, now: float, talk: TalkTimeTracker) -> DueNudge | None:
         if self._pending is None:
             return None
         said, cue = self._pending
-        waited = now - said.end
         if talk.spoke_since(Speaker.YOU, said.end):
-            if waited >= self.GIVE_UP_S:
+            if now - said.end >= self.GIVE_UP_S:
                 self._pending = None  # your reply was never recognised: no grounds to nudge
             return None
-        if waited < self.WAIT_S:
+        if talk.current_run_start(Speaker.THEM) is not None:
+            return None  # they are still telling it
+        theirs = talk.closed_segments(Speaker.THEM)
+        quiet_since = max(said.end, theirs[-1].end if theirs else said.end)
+        if now - quiet_since < self.WAIT_S:
             return None
         self._pending = None
-        return self.due(now, f"{_quote(said.text)} ({cue})")
+        return self.due(now, f"{_quote(said.text)} ({cue})", about=said.start)
 
 
 @dataclass(slots=True)
 class _NamedNeed:
+    start: float
     end: float
     text: str
     cue: str
@@ -149,7 +156,7 @@ class PrematurePitchRule(Rule):
         if utterance.speaker is Speaker.THEM:
             cue = next((c for d in self._needs if (c := d.evidence(utterance.text))), None)
             if cue is not None:
-                self._need = _NamedNeed(utterance.end, utterance.text, cue)
+                self._need = _NamedNeed(utterance.start, utterance.end, utterance.text, cue)
             return None
         need, self._need = self._need, None
         if need is None or utterance.start - need.end > self.threshold:
@@ -165,6 +172,7 @@ class PrematurePitchRule(Rule):
             utterance.end,
             f"they said {_quote(need.text, 60)} ({need.cue}); {gap:.0f} s later you pitched "
             f"{_quote(utterance.text, 60)} ({pitch}) without a question",
+            about=need.start,
         )
 
 

@@ -25,6 +25,7 @@ from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Speaker
 from salesmirror.paths import AppPaths, app_paths
+from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener
 from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo
@@ -75,14 +76,7 @@ class AppController(QObject):
         self.store, store_message = self._open_store()
         self.replays: list[ReplayWindow] = []
         self.session_list: SessionListWindow | None = None
-        self.session = LiveSession(
-            self._make_sources,
-            self.settings.coach_settings,
-            self._model_path,
-            cancel_echo=lambda: self.capture_mode() is CaptureMode.TWO_STREAMS,
-            single_microphone=self.single_microphone_setup,
-            make_journal=self.make_journal,
-        )
+        self.session = LiveSession(self.make_pipeline)
         actions = WindowActions(
             open_settings=self.open_settings,
             choose_model_folder=self.choose_model_folder,
@@ -107,6 +101,18 @@ class AppController(QObject):
         except StoreError as exc:
             return None, f"Calls are not being saved: {exc}"
         return store, " ".join(store.notices) or None
+
+    def make_pipeline(self, listener: PipelineListener) -> CallPipeline:
+        """One call, built from the settings as they are when it starts."""
+        return CallPipeline(
+            self._make_sources(),
+            listener,
+            settings=self.settings.coach_settings(),
+            model_path=self._model_path(),
+            cancel_echo=self.capture_mode() is CaptureMode.TWO_STREAMS,
+            single_microphone=self.single_microphone_setup(),
+            journal=self.make_journal(listener.on_problem),
+        )
 
     def make_journal(self, on_problem: Callable[[str], None]) -> SessionJournal | None:
         if self.store is None:

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Nudge, PartialText, Utterance
-from salesmirror.coaching.session import CoachSettings
-from salesmirror.pipeline.call_pipeline import CallPipeline, Snapshot
-from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
-from salesmirror.sessions.journal import SessionJournal
+from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener, Snapshot
 from salesmirror.ui.gui_inbox import GuiInbox
 
 
@@ -28,22 +23,10 @@ class LiveSession(QObject):
     finished = Signal()
 
     def __init__(
-        self,
-        make_sources: Callable[[], list[AudioSource]],
-        coach_settings: Callable[[], CoachSettings],
-        model_path: Callable[[], Path | None],
-        cancel_echo: Callable[[], bool] = lambda: False,
-        single_microphone: Callable[[], SingleMicrophoneSetup | None] = lambda: None,
-        make_journal: Callable[[Callable[[str], None]], SessionJournal | None] = lambda _problem: None,
-        parent: QObject | None = None,
+        self, make_pipeline: Callable[[PipelineListener], CallPipeline], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._make_sources = make_sources
-        self._coach_settings = coach_settings
-        self._model_path = model_path
-        self._cancel_echo = cancel_echo
-        self._single_microphone = single_microphone
-        self._make_journal = make_journal
+        self._make_pipeline = make_pipeline
         self.pipeline: CallPipeline | None = None
         self._inbox = GuiInbox(self)
         self.finished.connect(self._inbox.stop)
@@ -56,15 +39,7 @@ class LiveSession(QObject):
         """Start a new call; raises AudioUnavailableError (or OSError) when capture cannot start."""
         if self.running:
             return
-        pipeline = CallPipeline(
-            self._make_sources(),
-            self,
-            settings=self._coach_settings(),
-            model_path=self._model_path(),
-            cancel_echo=self._cancel_echo(),
-            single_microphone=self._single_microphone(),
-            journal=self._make_journal(self.on_problem),
-        )
+        pipeline = self._make_pipeline(self)
         self._inbox.start()
         try:
             pipeline.start()
