@@ -72,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
     analyze.add_argument("--save", action="store_true", help="keep the call in your sessions")
     _add_sessions_commands(commands)
+    demo = commands.add_parser("demo", help="play the demo call (or your own material) in the coach")
+    demo.add_argument("--script", type=Path, metavar="CALL.jsonl", help="your own timed script")
+    demo.add_argument("--you", type=Path, metavar="YOU.wav", help="with --script: the seller's recording")
+    demo.add_argument("--them", type=Path, metavar="THEM.wav", help="with --script: the customer's recording")
+    demo.add_argument(
+        "--session", type=int, metavar="ID", help="play a stored call again (presentation mode)"
+    )
+    demo.add_argument("--present", action="store_true", help="start in presentation mode (full screen)")
+    demo.add_argument("--speed", type=float, choices=(1.0, 2.0, 4.0), default=1.0, help="1, 2 or 4")
     return parser
 
 
@@ -111,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             return _analyze(args)
         if args.command == "sessions":
             return _sessions(args)
+        if args.command == "demo":
+            return _demo(args)
         return _run_window(args)
     except (AudioFileError, ScriptError, ModelError, UsageError, StoreError) as exc:
         print(f"salesmirror: error: {exc}", file=sys.stderr)
@@ -374,6 +385,33 @@ def _export_session(store: SessionStore, args: argparse.Namespace) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     print(f"Wrote {args.output}", file=sys.stderr)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from salesmirror.demo import bundled_demo, trainer_material
+
+    if args.session is not None:
+        if args.script or args.you or args.them:
+            raise UsageError(
+                "--session plays a stored call: it cannot be combined with --script or recordings"
+            )
+        _check_screen()
+        from salesmirror.paths import app_paths
+        from salesmirror.sessions.store import SessionStore
+
+        store = SessionStore(app_paths().sessions_dir)
+        store.row(args.session)  # a clear error before any window opens
+        store.close()
+        from salesmirror.ui.application import run_presented_session
+
+        return run_presented_session(args.session)
+    if (args.you or args.them) and args.script is None:
+        raise UsageError("--you/--them need the --script that goes with them (the words)")
+    material = trainer_material(args.script, args.you, args.them) if args.script else bundled_demo()
+    _check_screen()
+    from salesmirror.ui.application import run_app
+
+    return run_app(demo=material, present=args.present, speed=args.speed)
 
 
 def _check_screen() -> None:

@@ -73,22 +73,27 @@ def _frame_index(seconds: float) -> int:
     return round(seconds / FRAME_SECONDS)
 
 
+def speech_lanes(spans: list[tuple[Speaker, float, float]]) -> dict[Speaker, bytearray]:
+    """Who speaks in each 20 ms frame, from (speaker, start, end) spans: a script's lines, or a
+    stored session's segments, standing in for voice activity detected in audio."""
+    frames = max((_frame_index(end) for _, _, end in spans), default=0)
+    lanes = {speaker: bytearray(frames) for speaker in Speaker}
+    for speaker, start, end in spans:
+        first, last = _frame_index(start), _frame_index(end)
+        lanes[speaker][first:last] = b"\x01" * (last - first)
+    return lanes
+
+
 def run_script(lines: list[Utterance], session: CoachingSession) -> None:
     """Play a script through a session: each line is speech from start to end, then a final result."""
-    duration_frames = max(_frame_index(u.end) for u in lines)
-    you = bytearray(duration_frames)
-    them = bytearray(duration_frames)
-    for u in lines:
-        lane = you if u.speaker is Speaker.YOU else them
-        lane[_frame_index(u.start) : _frame_index(u.end)] = b"\x01" * (
-            _frame_index(u.end) - _frame_index(u.start)
-        )
+    lanes = speech_lanes([(u.speaker, u.start, u.end) for u in lines])
+    you, them = lanes[Speaker.YOU], lanes[Speaker.THEM]
     by_end = sorted(lines, key=lambda u: u.end)
     next_line = 0
-    for frame in range(duration_frames + 1):
+    for frame in range(len(you) + 1):
         while next_line < len(by_end) and _frame_index(by_end[next_line].end) <= frame:
             session.on_utterance(by_end[next_line])
             next_line += 1
-        if frame < duration_frames:
+        if frame < len(you):
             session.on_frame(bool(you[frame]), bool(them[frame]))
     session.finish()

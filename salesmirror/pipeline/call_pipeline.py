@@ -113,6 +113,7 @@ class CallPipeline:
         single_microphone: SingleMicrophoneSetup | None = None,
         journal: SessionJournal | None = None,
         script: list[Utterance] | None = None,
+        speech_lanes: dict[Speaker, bytearray] | None = None,
     ) -> None:
         self._sources = sources
         self._listener = listener
@@ -140,6 +141,9 @@ class CallPipeline:
         # Words from a timed script (a demo, or trainers' material): each line reaches the session
         # when the audio reaches its end, as a recogniser's final result would.
         self._script = deque(sorted(script or [], key=lambda u: u.end))
+        # Who speaks when, given instead of detected (a script or stored session without audio).
+        self._lanes = speech_lanes
+        self._frames_heard = {s: 0 for s in speakers}
         self._latest = Snapshot(recognition="loading" if self._model else "off")
         self._model_error_reported = False
         self._published_at = 0.0
@@ -271,6 +275,8 @@ class CallPipeline:
     def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
         """One channel's audio, echo already removed: voice activity, recognition, figures."""
         decisions = self._activity[speaker].feed(samples)
+        if self._lanes is not None:
+            decisions = self._given_decisions(speaker, len(decisions))
         if self.journal is not None:
             self.journal.keep_audio(speaker, samples)
         worker = self._recognizers.get(speaker)
@@ -282,6 +288,12 @@ class CallPipeline:
             return
         self._decided[speaker].extend(decisions)
         self._drain_frames()
+
+    def _given_decisions(self, speaker: Speaker, count: int) -> list[bool]:
+        lane = self._lanes[speaker] if self._lanes is not None else bytearray()
+        first = self._frames_heard[speaker]
+        self._frames_heard[speaker] = first + count
+        return [bool(lane[i]) if i < len(lane) else False for i in range(first, first + count)]
 
     def _step_attributed(self, frames: list[tuple[bool, bool]]) -> None:
         for you, them in frames:
@@ -310,7 +322,10 @@ class CallPipeline:
             self._judge.stop()
             self._open_sources.discard(event.speaker)
             return
-        self._decided[event.speaker].extend(self._activity[event.speaker].flush())
+        rest = self._activity[event.speaker].flush()
+        if self._lanes is not None:
+            rest = self._given_decisions(event.speaker, len(rest))
+        self._decided[event.speaker].extend(rest)
         self._drain_frames()
         self._open_sources.discard(event.speaker)
         worker = self._recognizers.get(event.speaker)
@@ -359,5 +374,8 @@ class CallPipeline:
         )
 
     def _speaking(self, speaker: Speaker) -> bool:
+        if self._lanes is not None:
+            lane, frame = self._lanes.get(speaker, bytearray()), self._frames_heard.get(speaker, 0) - 1
+            return speaker in self._open_sources and 0 <= frame < len(lane) and bool(lane[frame])
         activity = self._activity.get(speaker)
         return activity is not None and speaker in self._open_sources and activity.in_speech

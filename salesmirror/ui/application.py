@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import shutil
 import sys
@@ -19,11 +20,14 @@ from salesmirror.audio.call_audio import (
     open_call_audio,
     propose_call_audio,
 )
+from salesmirror.audio.decode import AudioFileError, load_audio
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice, list_input_devices
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.script import ScriptError
+from salesmirror.demo import DemoMaterial, bundled_demo, stored_material
 from salesmirror.paths import AppPaths, app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener
 from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
@@ -39,10 +43,12 @@ from salesmirror.speech.speaker_id import (
     load_speaker_model,
 )
 from salesmirror.ui import theme
+from salesmirror.ui.demo_mode import DemoMode
 from salesmirror.ui.enrolment_dialog import EnrolmentDialog
 from salesmirror.ui.live_session import LiveSession
 from salesmirror.ui.live_window import LiveWindow, WindowActions
 from salesmirror.ui.model_manager import ModelManagerDialog
+from salesmirror.ui.presentation_window import PresentationWindow
 from salesmirror.ui.replay_window import ReplayWindow
 from salesmirror.ui.session_list import SessionListWindow
 from salesmirror.ui.settings_dialog import SettingsDialog
@@ -64,6 +70,7 @@ class AppController(QObject):
         model_override: Path | None = None,
         playback_speed: float = 1.0,
         list_devices: Callable[[], list[InputDevice]] = list_input_devices,
+        demo: DemoMaterial | None = None,
     ) -> None:
         super().__init__()
         self.paths = paths
@@ -84,12 +91,19 @@ class AppController(QObject):
             save_settings=self.save,
             open_sessions=self.open_sessions,
             open_replay=self.open_replay,
+            start_demo=self.start_demo,
+            present=self.present,
         )
         self.window = LiveWindow(self.session, self.settings, actions, self._source_label)
+        self.demo_mode: DemoMode | None = None
+        self.presentation: PresentationWindow | None = None
+        self.window.set_first_run(self.store is not None and not self.store.sessions(limit=1))
+        if demo is not None:
+            self.use_demo(demo)
         self.update_model_notice()
         if settings_warning or store_message:
             self.window.status.setText(" ".join(m for m in (settings_warning, store_message) if m))
-        if recorded_call is None:
+        if recorded_call is None and demo is None:
             QTimer.singleShot(0, self.check_microphone)
 
     # --- sessions ---------------------------------------------------------------------------
@@ -104,6 +118,16 @@ class AppController(QObject):
 
     def make_pipeline(self, listener: PipelineListener) -> CallPipeline:
         """One call, built from the settings as they are when it starts."""
+        demo = self.demo_mode
+        if demo is not None:  # words from the script: no speech model needed, none loaded
+            return CallPipeline(
+                [demo.new_playback()],
+                listener,
+                settings=demo.material.coach_settings(self.settings.coach_settings()),
+                journal=self.make_journal(listener.on_problem),
+                script=demo.material.script,
+                speech_lanes=demo.material.lanes,
+            )
         return CallPipeline(
             self._make_sources(),
             listener,
@@ -118,15 +142,16 @@ class AppController(QObject):
         if self.store is None:
             return None
         model = self._model_path()
+        source = "demo" if self.demo_mode else "recording" if self.recorded_call is not None else "live"
         info = SessionInfo(
-            source="recording" if self.recorded_call is not None else "live",
+            source=source,
             mode=str(self.capture_mode()),
             devices={
                 key: value
                 for key, value in (("you", self.settings.you_device), ("them", self.settings.them_device))
-                if value and self.recorded_call is None
+                if value and self.recorded_call is None and self.demo_mode is None
             },
-            model=model.name if model is not None else None,
+            model=model.name if model is not None and self.demo_mode is None else None,
             keep_audio=self.settings.keep_audio,
         )
         return SessionJournal(self.store.folder, info, on_problem)
@@ -145,7 +170,7 @@ class AppController(QObject):
         if self.store is None:
             return
         try:
-            replay = ReplayWindow(self.store, session_id)
+            replay = ReplayWindow(self.store, session_id, present=self.present_session)
         except StoreError as exc:
             self.window.status.setText(str(exc))
             return
@@ -153,6 +178,81 @@ class AppController(QObject):
         replay.destroyed.connect(lambda: self.replays.remove(replay) if replay in self.replays else None)
         self.replays.append(replay)
         replay.show()
+
+    # --- demo and presentation -------------------------------------------------------------
+
+    def use_demo(self, material: DemoMaterial) -> DemoMode:
+        """Put the live window in demo mode with this material (the call starts on Play)."""
+        self.leave_demo()
+        self.demo_mode = DemoMode(
+            material, self.session, self.window.start, self.settings.coach_settings, self.playback_speed
+        )
+        self.window.show_demo(self.demo_mode)
+        self.window.demo_bar.leave.connect(self.leave_demo)
+        return self.demo_mode
+
+    def start_demo(self) -> None:
+        """'Try the demo': the bundled call, playing at once."""
+        if self.session.running:
+            return
+        try:
+            material = bundled_demo()
+        except (OSError, ScriptError, AudioFileError) as exc:
+            self.window.status.setText(f"The demo cannot be played: {exc}")
+            return
+        self.use_demo(material)
+        self.window.start()
+
+    def leave_demo(self) -> None:
+        if self.demo_mode is None:
+            return
+        self.session.stop()
+        with contextlib.suppress(RuntimeError):
+            self.window.demo_bar.leave.disconnect(self.leave_demo)
+        self.window.hide_demo()
+        self.demo_mode = None
+        self.window.status.setText("Ready")
+
+    def present(self) -> None:
+        """Presentation mode for whatever the live window shows: a call or the demo."""
+        if self.presentation is not None:
+            self.presentation.close()
+        demo = self.demo_mode
+        title = demo.material.title if demo is not None else "Live call"
+        settings = self.settings.coach_settings()
+        if demo is not None:
+            settings = demo.material.coach_settings(settings)
+        self.presentation = PresentationWindow(
+            self.session,
+            self.window.toggle_running,
+            demo,
+            title,
+            monologue_limit_s=settings.nudges.threshold("monologue") or 90.0,
+        )
+        self.presentation.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.presentation.destroyed.connect(self._presentation_closed)
+        screen = self.window.screen() or QApplication.primaryScreen()
+        self.presentation.setGeometry(screen.geometry())  # where no window manager sizes it
+        self.presentation.showFullScreen()
+
+    def _presentation_closed(self) -> None:
+        self.presentation = None
+
+    def present_session(self, session_id: int) -> None:
+        """A stored call played again in presentation mode, with its kept audio if there is any."""
+        if self.store is None or self.session.running:
+            return
+        try:
+            stored = self.store.load(session_id)
+            folder = self.store.audio_folder(session_id)
+            audio = {s: load_audio(folder / f"{s}.ogg") for s in Speaker if (folder / f"{s}.ogg").is_file()}
+            material = stored_material(stored, audio if stored.row.audio_kept else None)
+        except (StoreError, ScriptError, AudioFileError) as exc:
+            self.window.status.setText(str(exc))
+            return
+        self.use_demo(material)
+        self.present()
+        self.window.start()
 
     # --- sources and model ------------------------------------------------------------------
 
@@ -165,6 +265,8 @@ class AppController(QObject):
         return sources
 
     def _source_label(self) -> str:
+        if self.demo_mode is not None:
+            return f"{self.demo_mode.material.title} (demo)"
         if self.recorded_call is not None:
             return "recorded call"
         mode = self.capture_mode()
@@ -315,16 +417,36 @@ class AppController(QObject):
 
 
 def run_app(
-    recorded_call: dict[Speaker, np.ndarray] | None = None, model_override: Path | None = None
+    recorded_call: dict[Speaker, np.ndarray] | None = None,
+    model_override: Path | None = None,
+    demo: DemoMaterial | None = None,
+    present: bool = False,
+    speed: float = 1.0,
 ) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("SalesMirror")
     app.setStyleSheet(theme.STYLESHEET)
-    controller = AppController(app_paths(), recorded_call, model_override)
+    controller = AppController(app_paths(), recorded_call, model_override, playback_speed=speed, demo=demo)
     controller.window.show()
-    if recorded_call is not None:
+    if recorded_call is not None or demo is not None:
         QTimer.singleShot(0, controller.window.start)
+    if present:
+        QTimer.singleShot(0, controller.present)
+    code = app.exec()
+    controller.shutdown()
+    return code
+
+
+def run_presented_session(session_id: int) -> int:
+    """`salesmirror demo --session ID`: a stored call played again in presentation mode."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("SalesMirror")
+    app.setStyleSheet(theme.STYLESHEET)
+    controller = AppController(app_paths())
+    controller.window.show()
+    QTimer.singleShot(0, lambda: controller.present_session(session_id))
     code = app.exec()
     controller.shutdown()
     return code

@@ -23,8 +23,10 @@ from salesmirror.coaching.events import Nudge, PartialText, Speaker, Utterance
 from salesmirror.settings import Settings
 from salesmirror.timefmt import clock
 from salesmirror.ui import theme
+from salesmirror.ui.demo_mode import DemoMode
 from salesmirror.ui.live_session import LiveSession
 from salesmirror.ui.widgets.activity_light import ActivityLight
+from salesmirror.ui.widgets.demo_bar import DemoBar
 from salesmirror.ui.widgets.nudge_banner import NudgeBanner
 from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
 
@@ -41,6 +43,8 @@ class WindowActions:
     save_settings: Callable[[], None]
     open_sessions: Callable[[], None]
     open_replay: Callable[[int], None]
+    start_demo: Callable[[], None]
+    present: Callable[[], None]
 
 
 class LiveWindow(QWidget):
@@ -88,7 +92,11 @@ class LiveWindow(QWidget):
         self.sessions_button = QToolButton()
         self.sessions_button.setText("Calls")
         self.sessions_button.setToolTip("Your stored calls: replay, search, export (Ctrl+L)")
+        self.present_button = QToolButton()
+        self.present_button.setText("Present")
+        self.present_button.setToolTip("Full screen for a room or a projector (F5)")
         header.addWidget(self.pin_button)
+        header.addWidget(self.present_button)
         header.addWidget(self.sessions_button)
         header.addWidget(self.settings_button)
         root.addLayout(header)
@@ -123,6 +131,14 @@ class LiveWindow(QWidget):
         self.keeping_audio.setToolTip("The audio is stored on this computer with the session, for the replay")
         self.keeping_audio.hide()
         root.addWidget(self.keeping_audio)
+        self.try_demo = QPushButton("Try the demo — a sales call with its nudges, no microphone needed")
+        self.try_demo.setToolTip("Plays a bundled demo call through the coach (salesmirror demo)")
+        self.try_demo.hide()
+        root.addWidget(self.try_demo)
+        self.demo_bar = DemoBar()
+        self.demo_bar.hide()
+        root.addWidget(self.demo_bar)
+        self.demo: DemoMode | None = None
 
         self.gauge = TalkRatioGauge()
         root.addWidget(self.gauge, 3)
@@ -197,6 +213,8 @@ class LiveWindow(QWidget):
         self.pin_button.toggled.connect(self.set_always_on_top)
         self.settings_button.clicked.connect(self.app_actions.open_settings)
         self.sessions_button.clicked.connect(self.app_actions.open_sessions)
+        self.present_button.clicked.connect(self.app_actions.present)
+        self.try_demo.clicked.connect(self.app_actions.start_demo)
         self.replay_button.clicked.connect(self.replay_last_call)
         self.use_folder_button.clicked.connect(self.app_actions.choose_model_folder)
         self.download_button.clicked.connect(self.app_actions.download_model)
@@ -209,7 +227,8 @@ class LiveWindow(QWidget):
         self.session.problem.connect(self.show_problem)
         self.session.finished.connect(self._on_finished)
         shortcuts = {
-            "Space": self.start_button.click,
+            "Space": self._space,
+            "F5": self.app_actions.present,
             "Ctrl+,": self.app_actions.open_settings,
             "Ctrl+T": self.transcript_toggle.toggle,
             "Ctrl+P": self.pin_button.toggle,
@@ -238,6 +257,41 @@ class LiveWindow(QWidget):
                 or "Talk time only — no speech model is installed, so there is no transcript and "
                 "no nudges about what the customer says."
             )
+
+    def set_first_run(self, first: bool) -> None:
+        """Before the first call, offer the demo: the app shown without a call or a model."""
+        self.try_demo.setVisible(first and self.demo is None)
+
+    def show_demo(self, demo: DemoMode) -> None:
+        self.demo = demo
+        bar = self.demo_bar
+        bar.title.setText(f"{demo.material.title} — the words come from its script")
+        bar.set_speed(demo.speed)
+        bar.play_pause.connect(demo.play_pause)
+        bar.restart.connect(demo.restart)
+        bar.speed_chosen.connect(demo.set_speed)
+        bar.next_nudge.connect(demo.next_nudge)
+        demo.changed.connect(lambda: bar.set_playing(demo.playing))
+        self.try_demo.hide()
+        bar.show()
+
+    def hide_demo(self) -> None:
+        if self.demo is not None:
+            for signal in (
+                self.demo_bar.play_pause,
+                self.demo_bar.restart,
+                self.demo_bar.speed_chosen,
+                self.demo_bar.next_nudge,
+            ):
+                signal.disconnect()
+        self.demo = None
+        self.demo_bar.hide()
+
+    def _space(self) -> None:
+        if self.demo is not None:
+            self.demo.play_pause()
+        else:
+            self.start_button.click()
 
     def explain_audio_problem(self, message: str) -> None:
         """No microphone, or a device that cannot open: say what is needed instead of failing."""
@@ -269,6 +323,8 @@ class LiveWindow(QWidget):
         self.keeping_audio.setVisible(self.session.keeps_audio)
         self.start_button.setChecked(True)
         self.start_button.setText("Stop")
+        self.try_demo.hide()
+        self.demo_bar.set_playing(True)
         self.status.setText(f"Listening: {self.source_label()}")
         self.refresh_timer.start()
 
@@ -283,6 +339,7 @@ class LiveWindow(QWidget):
         self.start_button.setChecked(False)
         self.start_button.setText("Start")
         self.keeping_audio.hide()
+        self.demo_bar.set_playing(False)
         saved = self.session.last_session_id is not None
         self.replay_button.setVisible(saved)
         self.status.setText(
@@ -319,8 +376,7 @@ class LiveWindow(QWidget):
     def _warn_of_monologue(self, seconds: float) -> None:
         """The soft warning: the timer turns amber two thirds of the way to the monologue nudge,
         red once it is due."""
-        limit = self._monologue_limit_s
-        colour = theme.TOO_MUCH if seconds >= limit else theme.CAUTION if seconds >= limit * 2 / 3 else None
+        colour = theme.monologue_colour(seconds, self._monologue_limit_s)
         style = "" if colour is None else f"color: {colour.name()};"
         if style != self.monologue.styleSheet():  # restyling re-polishes: only on change
             self.monologue.setStyleSheet(style)

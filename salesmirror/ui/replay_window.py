@@ -8,6 +8,7 @@ the transcript) shows its evidence and the principle behind it. Kept audio plays
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from html import escape
@@ -60,9 +61,16 @@ class _Entry:
 
 
 class ReplayWindow(QWidget):
-    def __init__(self, store: SessionStore, session_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: SessionStore,
+        session_id: int,
+        parent: QWidget | None = None,
+        present: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store = store
+        self._present = present
         self.stored: StoredSession = store.load(session_id)
         self.timeline_model = Timeline.of(self.stored)
         self.entries = sorted(
@@ -102,6 +110,11 @@ class ReplayWindow(QWidget):
         for label, fmt in (("Markdown…", "md"), ("HTML report…", "html"), ("JSON…", "json")):
             menu.addAction(label, partial(self.ask_export, fmt))
         self.export_button.setMenu(menu)
+        self.present_button = QToolButton()
+        self.present_button.setText("Present")
+        self.present_button.setToolTip("Play this call again full screen, for a room (F5)")
+        self.present_button.setVisible(self._present is not None)
+        header.addWidget(self.present_button)
         header.addWidget(self.export_button)
         root.addLayout(header)
 
@@ -175,12 +188,14 @@ class ReplayWindow(QWidget):
         self.next_nudge.clicked.connect(self.jump_to_next_nudge)
         self.play_button.clicked.connect(self.toggle_playback)
         self.trend_figure.currentIndexChanged.connect(self._fill_trend)
+        self.present_button.clicked.connect(self.present)
         for keys, slot in {
             "Space": self.toggle_playback,
             "+": self.zoom_in.click,
             "-": self.zoom_out.click,
             "N": self.jump_to_next_nudge,
             "Ctrl+W": self.close,
+            "F5": self.present,
         }.items():
             QShortcut(QKeySequence(keys), self, slot)
         self.playhead_timer = QTimer(self)
@@ -244,6 +259,10 @@ class ReplayWindow(QWidget):
                 current = len(points)
             points.append((row.display_title, score.value, row.duration_s))
         self.trend.set_trend(target, points, current)
+
+    def present(self) -> None:
+        if self._present is not None:
+            self._present(self.stored.row.id)
 
     # --- sync ---------------------------------------------------------------------------------
 

@@ -19,6 +19,16 @@ TARGET_RATIO = 0.43
 HEALTHY_BAND = (0.30, 0.55)
 TOO_MUCH_FROM = 0.65
 
+
+
+def monologue_colour(seconds: float, limit_s: float) -> QColor | None:
+    """The soft warning on a monologue timer: amber two thirds of the way to the monologue
+    nudge, red once it is due, plain before."""
+    if seconds >= limit_s:
+        return TOO_MUCH
+    return CAUTION if seconds >= limit_s * 2 / 3 else None
+
+
 STYLESHEET = f"""
 QWidget {{ background: {BACKGROUND.name()}; color: {TEXT.name()}; font-size: 10.5pt; }}
 QLabel#muted {{ color: {MUTED.name()}; }}

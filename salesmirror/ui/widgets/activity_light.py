@@ -30,7 +30,7 @@ class ActivityLight(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        d = min(self.height() - 8, 18)
+        d = min(self.height() - 8, max(18.0, self.height() * 0.45))  # larger when presented
         y = (self.height() - d) / 2
         if self.active:
             glow = QColor(self.colour)

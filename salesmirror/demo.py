@@ -1,0 +1,119 @@
+"""Demo material: the bundled demo call, trainers' own scripts and recordings, and stored sessions,
+made ready to play through the normal live pipeline.
+
+With audio, talk time comes from the audio; the words always come from the script, so a demo
+needs no speech model. A script without audio (or a stored session without kept audio) gives
+who-speaks-when itself, over a silent track that keeps the clock.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from salesmirror.audio.decode import load_audio
+from salesmirror.audio.file_playback import FilePlayback
+from salesmirror.coaching.events import Nudge, Speaker, Utterance
+from salesmirror.coaching.script import ScriptError, load_script, speech_lanes
+from salesmirror.coaching.session import CoachSettings
+from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.resource_files import resource_path
+from salesmirror.sessions.records import StoredSession
+
+TAIL_S = 1.0  # silence after the last word, so the last line lands before the call ends
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedNudge:
+    """Where the bundled demo is written to fire a nudge: while this line is said."""
+
+    kind: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class DemoMaterial:
+    title: str
+    script: list[Utterance]
+    tracks: dict[Speaker, np.ndarray]
+    lanes: dict[Speaker, bytearray] | None = None  # who speaks when, when not from the audio
+    thresholds: dict[str, float] = field(default_factory=dict)  # the demo's own settings
+    gap_s: float | None = None
+    expected: list[ExpectedNudge] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float:
+        return max(len(t) for t in self.tracks.values()) / SAMPLE_RATE
+
+    def coach_settings(self, base: CoachSettings) -> CoachSettings:
+        """The user's settings with the demo's own thresholds and pace of nudges."""
+        nudges = base.nudges
+        thresholds = {**nudges.thresholds, **self.thresholds}
+        gap = nudges.global_gap_s if self.gap_s is None else self.gap_s
+        return replace(base, nudges=replace(nudges, thresholds=thresholds, global_gap_s=gap))
+
+
+def bundled_demo() -> DemoMaterial:
+    """The demo call written for SalesMirror (resources/demo): mistakes first, then the recovery."""
+    folder = resource_path("demo")
+    settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+    expected = []
+    for line in (folder / "call.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        expected += [ExpectedNudge(kind, entry["start"], entry["end"]) for kind in entry.get("expect", [])]
+    return DemoMaterial(
+        title="Demo: Alex calls Dana",
+        script=load_script(folder / "call.jsonl"),
+        tracks={speaker: load_audio(folder / f"{speaker}.ogg") for speaker in Speaker},
+        thresholds=settings.get("nudge_thresholds", {}),
+        gap_s=settings.get("nudge_gap_s"),
+        expected=expected,
+    )
+
+
+def trainer_material(script: Path, you: Path | None = None, them: Path | None = None) -> DemoMaterial:
+    """A trainer's own timed script, with the recording pair it was taken from if there is one."""
+    lines = load_script(script)
+    tracks = {
+        speaker: load_audio(path) for speaker, path in ((Speaker.YOU, you), (Speaker.THEM, them)) if path
+    }
+    if tracks:
+        return DemoMaterial(script.stem, lines, tracks)
+    lanes = speech_lanes([(u.speaker, u.start, u.end) for u in lines])
+    return DemoMaterial(script.stem, lines, _silence(max(u.end for u in lines)), lanes)
+
+
+def stored_material(stored: StoredSession, audio: dict[Speaker, np.ndarray] | None = None) -> DemoMaterial:
+    """A stored session played again: its words and, from its segments or its kept audio, who spoke."""
+    if not stored.segments and not stored.lines:
+        raise ScriptError("This session has nothing to play: no speech was stored.")
+    if audio:
+        return DemoMaterial(stored.row.display_title, stored.lines, audio)
+    lanes = speech_lanes([(s.speaker, s.start, s.end) for s in stored.segments])
+    return DemoMaterial(stored.row.display_title, stored.lines, _silence(stored.row.duration_s), lanes)
+
+
+def _silence(seconds: float) -> dict[Speaker, np.ndarray]:
+    samples = int((seconds + TAIL_S) * SAMPLE_RATE)
+    return {speaker: np.zeros(samples, dtype=np.int16) for speaker in Speaker}
+
+
+def rehearse(material: DemoMaterial, settings: CoachSettings) -> list[Nudge]:
+    """The nudges the material fires, found by playing it flat out once (a fraction of a second):
+    what 'jump to the next nudge' jumps to."""
+    pipeline = CallPipeline(
+        [FilePlayback(material.tracks, speed=None)],
+        ProblemCollector(),
+        settings=settings,
+        flat_out=True,
+        script=material.script,
+        speech_lanes=material.lanes,
+    )
+    pipeline.start()
+    pipeline.wait()
+    return list(pipeline.session.nudges.fired)

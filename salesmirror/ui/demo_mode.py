@@ -1,0 +1,110 @@
+"""A demo running in the live window: the material, its playback and the presenter's controls.
+
+The demo is an ordinary call through the live pipeline — the sources are the demo's two tracks
+(or a silent clock when who-speaks-when comes from a script), the words come from its script,
+and the coaching core decides every nudge. Jumping ahead delivers the skipped audio at once, so
+the figures stay those of the whole call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from salesmirror.audio.file_playback import FilePlayback
+from salesmirror.coaching.session import CoachSettings
+from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.demo import DemoMaterial, rehearse
+from salesmirror.ui.live_session import LiveSession
+from salesmirror.ui.widgets.demo_bar import SPEEDS
+
+LEAD_IN_S = 2.0  # a jump lands this long before the nudge, so the room sees what triggers it
+
+
+class DemoMode(QObject):
+    changed = Signal()  # playing, paused or speed changed
+
+    def __init__(
+        self,
+        material: DemoMaterial,
+        session: LiveSession,
+        start_call: Callable[[], None],
+        coach_settings: Callable[[], CoachSettings],
+        speed: float = 1.0,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.material = material
+        self.session = session
+        self.speed = speed
+        self.playback: FilePlayback | None = None
+        self.moments: list[float] | None = None  # when its nudges fire, once rehearsed
+        self._start_call = start_call
+        self._coach_settings = coach_settings
+        self._restart_pending = False
+        session.finished.connect(self._on_finished)
+        threading.Thread(target=self._rehearse, name="demo rehearsal", daemon=True).start()
+
+    def _rehearse(self) -> None:
+        nudges = rehearse(self.material, self.material.coach_settings(self._coach_settings()))
+        self.moments = [n.t for n in nudges]
+
+    def new_playback(self) -> FilePlayback:
+        self.playback = FilePlayback(self.material.tracks, speed=self.speed)
+        return self.playback
+
+    @property
+    def playing(self) -> bool:
+        return self.session.running and self.playback is not None and not self.playback.paused
+
+    @property
+    def position_s(self) -> float:
+        return 0.0 if self.playback is None else self.playback.position / SAMPLE_RATE
+
+    # --- the presenter's controls -------------------------------------------------------------
+
+    def play_pause(self) -> None:
+        if not self.session.running:
+            self._start_call()
+        elif self.playback is not None and self.playback.paused:
+            self.playback.resume()
+        elif self.playback is not None:
+            self.playback.pause()
+        self.changed.emit()
+
+    def restart(self) -> None:
+        if self.session.running:
+            self._restart_pending = True
+            self.session.stop()
+        else:
+            self._start_call()
+        self.changed.emit()
+
+    def set_speed(self, speed: float) -> None:
+        self.speed = speed
+        if self.playback is not None:
+            self.playback.set_speed(speed)
+        self.changed.emit()
+
+    def faster(self, steps: int) -> None:
+        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else 0
+        self.set_speed(SPEEDS[min(len(SPEEDS) - 1, max(0, index + steps))])
+
+    def next_nudge(self) -> bool:
+        """Skip to just before the next nudge; False when there is none ahead (or not known yet)."""
+        if self.moments is None or self.playback is None or not self.session.running:
+            return False
+        now = self.position_s
+        ahead = [t for t in self.moments if t > now + 0.5]
+        if not ahead:
+            return False
+        self.playback.skip_to(max(now, ahead[0] - LEAD_IN_S))
+        return True
+
+    def _on_finished(self) -> None:
+        if self._restart_pending:
+            self._restart_pending = False
+            QTimer.singleShot(0, self._start_call)  # once every listener has seen the end
+        self.changed.emit()

@@ -1,0 +1,61 @@
+"""The demo's controls: play/pause, restart, speed and jump to the next nudge."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from salesmirror.ui import theme
+
+SPEEDS = (1.0, 2.0, 4.0)
+
+
+class DemoBar(QFrame):
+    play_pause = Signal()
+    restart = Signal()
+    speed_chosen = Signal(float)
+    next_nudge = Signal()
+    leave = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demoBar")
+        self.setStyleSheet(
+            f"QFrame#demoBar {{ background: {theme.SURFACE.name()}; border-radius: 8px; }}"
+            " QFrame#demoBar QLabel { background: transparent; }"
+        )
+        root = QVBoxLayout(self)
+        root.setContentsMargins(8, 6, 8, 6)
+        self.title = QLabel()
+        self.title.setObjectName("muted")
+        self.title.setWordWrap(True)
+        buttons = QHBoxLayout()
+        self.play_button = QPushButton("Play")
+        self.play_button.setToolTip("Play or pause the demo (Space)")
+        self.restart_button = QPushButton("Restart")
+        self.speed = QComboBox()
+        for speed in SPEEDS:
+            self.speed.addItem(f"{speed:g}×", speed)
+        self.speed.setToolTip("Play the demo faster")
+        self.next_button = QPushButton("Next nudge ›")
+        self.next_button.setToolTip("Skip ahead to just before the next nudge")
+        self.leave_button = QPushButton("Leave demo")
+        for widget in (self.play_button, self.restart_button, self.speed, self.next_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        buttons.addWidget(self.leave_button)
+        root.addWidget(self.title)
+        root.addLayout(buttons)
+        self.play_button.clicked.connect(self.play_pause)
+        self.restart_button.clicked.connect(self.restart)
+        self.next_button.clicked.connect(self.next_nudge)
+        self.leave_button.clicked.connect(self.leave)
+        self.speed.currentIndexChanged.connect(
+            lambda _i: self.speed_chosen.emit(float(self.speed.currentData()))
+        )
+
+    def set_playing(self, playing: bool) -> None:
+        self.play_button.setText("Pause" if playing else "Play")
+
+    def set_speed(self, speed: float) -> None:
+        self.speed.setCurrentIndex(max(0, self.speed.findData(speed)))

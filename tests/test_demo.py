@@ -1,0 +1,225 @@
+"""The demo and presentation mode under pytest-qt: the bundled call played through the real live
+pipeline and coaching core, the presenter's controls, trainers' material and stored sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from salesmirror.analysis import analyze_script
+from salesmirror.cli import main
+from salesmirror.coaching.playbook import kind
+from salesmirror.demo import DemoMaterial, bundled_demo, trainer_material
+from salesmirror.paths import app_paths
+from salesmirror.sessions.journal import SessionJournal
+from salesmirror.sessions.records import SessionInfo
+from salesmirror.ui.application import AppController
+
+FAST = 32.0  # the demo at 32 times real time: under ten seconds
+CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
+
+
+@pytest.fixture
+def demo_app(qtbot):
+    controllers: list[AppController] = []
+
+    def make(material: DemoMaterial | None = None, speed: float = FAST) -> AppController:
+        controller = AppController(
+            app_paths(), list_devices=list, demo=material or bundled_demo(), playback_speed=speed
+        )
+        qtbot.addWidget(controller.window)
+        controller.window.show()
+        controllers.append(controller)
+        return controller
+
+    yield make
+    for controller in controllers:
+        controller.shutdown()
+
+
+def play_to_the_end(qtbot, controller: AppController) -> list:
+    with qtbot.waitSignal(controller.session.finished, timeout=60_000):
+        controller.window.start()
+    assert controller.session.pipeline is not None
+    return controller.session.pipeline.session.nudges.fired
+
+
+def assert_the_expected_nudges(material: DemoMaterial, fired: list) -> None:
+    for expected in material.expected:
+        at = [n.t for n in fired if n.kind == expected.kind]
+        assert any(expected.start - 2 <= t <= expected.end + 2 for t in at), (expected, fired)
+
+
+def test_the_bundled_demo_is_a_four_to_six_minute_call_with_two_voices() -> None:
+    material = bundled_demo()
+    assert 240 <= material.duration_s <= 360
+    assert material.lanes is None  # talk time from the audio
+    kinds = {e.kind for e in material.expected}
+    assert {"monologue", "premature_pitch", "interrogation", "interrupt", "agenda"} <= kinds
+    for speaker, track in material.tracks.items():
+        assert track.std() > 500, f"{speaker}'s track should hold speech"
+
+
+def test_the_demo_plays_end_to_end_and_fires_the_expected_nudges(qtbot, demo_app) -> None:
+    controller = demo_app()
+    assert controller.window.demo_bar.isVisible()
+    fired = play_to_the_end(qtbot, controller)
+    material = controller.demo_mode.material
+    assert_the_expected_nudges(material, fired)
+    # The recovery: no nudge after the seller opened up about the agenda.
+    recovery = next(e for e in material.expected if e.kind == "agenda").end
+    assert [n.kind for n in fired if n.t > recovery + 2] == []
+    assert controller.window.gauge.overall is not None
+    stored = controller.store.load(controller.session.last_session_id)
+    assert stored.row.source == "demo" and len(stored.nudges) == len(fired)
+
+
+def test_with_a_speech_model_installed_the_demo_still_takes_its_words_from_the_script(
+    qtbot, demo_app, korean_model
+) -> None:
+    controller = demo_app()
+    controller.settings.model_path = str(korean_model)
+    fired = play_to_the_end(qtbot, controller)
+    assert_the_expected_nudges(controller.demo_mode.material, fired)
+    assert controller.session.pipeline.latest().recognition == "off"  # the model is not loaded
+
+
+def test_pause_speed_next_nudge_and_restart(qtbot, demo_app) -> None:
+    controller = demo_app(speed=1.0)
+    demo = controller.demo_mode
+    bar = controller.window.demo_bar
+    bar.play_button.click()
+    qtbot.waitUntil(lambda: demo.position_s > 0.3, timeout=5000)
+    bar.play_button.click()  # pause
+    assert bar.play_button.text() == "Play"
+    paused_at = demo.position_s
+    qtbot.wait(300)
+    assert demo.position_s == paused_at
+
+    bar.speed.setCurrentIndex(bar.speed.findData(4.0))
+    assert demo.playback.speed == 4.0
+    qtbot.waitUntil(lambda: demo.moments is not None, timeout=10_000)
+    nudges: list = []
+    controller.session.nudge.connect(nudges.append)
+    bar.play_button.click()  # resume
+    bar.next_button.click()  # to 2 s before the first nudge
+    qtbot.waitUntil(lambda: bool(nudges), timeout=5000)
+    assert nudges[0].t == pytest.approx(demo.moments[0], abs=0.5)
+    assert nudges[0].kind == "monologue"
+
+    first = controller.session.pipeline
+    bar.restart_button.click()
+    qtbot.waitUntil(
+        lambda: controller.session.pipeline is not first and controller.session.running, timeout=10_000
+    )
+    assert demo.position_s < 5.0
+    bar.leave_button.click()
+    qtbot.waitUntil(lambda: not controller.session.running, timeout=10_000)
+    assert not controller.window.demo_bar.isVisible()
+
+
+def test_presentation_mode_explains_each_nudge_and_obeys_a_presenter_remote(qtbot, demo_app) -> None:
+    controller = demo_app(speed=4.0)
+    controller.present()
+    shown = controller.presentation
+    assert shown is not None
+    qtbot.addWidget(shown)
+    qtbot.waitExposed(shown)
+    # Full screen where the screen can hold it (the test screen is 800 px; projectors are wider).
+    assert shown.isFullScreen() or shown.minimumSizeHint().width() > shown.screen().geometry().width()
+    assert shown.minimumSizeHint().width() <= 1024
+    assert shown.geometry().topLeft() == controller.window.screen().geometry().topLeft()
+    shown.activateWindow()
+    qtbot.waitUntil(shown.isActiveWindow, timeout=2000)
+    qtbot.keyClick(shown, Qt.Key.Key_F5)
+    assert controller.session.running
+    qtbot.waitUntil(lambda: controller.demo_mode.moments is not None, timeout=10_000)
+    qtbot.keyClick(shown, Qt.Key.Key_PageDown)  # jump to just before the first nudge
+    qtbot.waitUntil(lambda: bool(shown.fired), timeout=10_000)
+    first = shown.fired[0]
+    assert shown.why_title.text() == kind(first.kind).title
+    assert shown.why.text() and shown.why.text() in kind(first.kind).why
+    assert shown.nudge.text() == first.text
+    qtbot.keyClick(shown, Qt.Key.Key_Space)  # pause
+    assert controller.demo_mode.playback.paused
+    qtbot.keyClick(shown, Qt.Key.Key_Up)
+    assert controller.demo_mode.speed == 4.0  # already the fastest
+    qtbot.keyClick(shown, Qt.Key.Key_Down)
+    assert controller.demo_mode.speed == 2.0
+    qtbot.keyClick(shown, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: controller.presentation is None, timeout=2000)
+
+
+def test_try_the_demo_on_the_first_run(qtbot) -> None:
+    controller = AppController(app_paths(), list_devices=list, playback_speed=FAST)
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    try:
+        assert controller.window.try_demo.isVisible()
+        controller.window.try_demo.click()
+        assert controller.session.running
+        assert controller.window.demo_bar.isVisible()
+        assert "Demo" in controller.window.status.text()
+        with qtbot.waitSignal(controller.session.finished, timeout=60_000):
+            pass
+    finally:
+        controller.shutdown()
+    again = AppController(app_paths(), list_devices=list)
+    qtbot.addWidget(again.window)
+    assert not again.window.try_demo.isVisible()  # a call is stored: no longer the first run
+    again.shutdown()
+
+
+def test_a_trainers_script_without_audio_plays_with_its_own_turns(qtbot, demo_app) -> None:
+    script = CALLS / "badly_run_pitch.jsonl"
+    material = trainer_material(script)
+    assert material.lanes is not None
+    controller = demo_app(material, speed=64.0)
+    fired = play_to_the_end(qtbot, controller)
+    expected = analyze_script(script, material.coach_settings(controller.settings.coach_settings()))
+    assert [n.kind for n in fired] == [n.kind for n in expected.nudges.fired]
+    for got, want in zip(fired, expected.nudges.fired, strict=True):
+        assert got.t == pytest.approx(want.t, abs=0.5)
+    ratio = controller.session.pipeline.session.figures().ratio_you
+    assert ratio == pytest.approx(expected.figures().ratio_you, abs=0.01)
+
+
+def test_a_stored_session_is_played_again_in_presentation_mode(qtbot) -> None:
+    folder = app_paths().sessions_dir
+    from salesmirror.sessions.store import SessionStore
+
+    SessionStore(folder).close()
+    journal = SessionJournal(folder, SessionInfo("script"))
+    original = analyze_script(CALLS / "well_run_discovery.jsonl", journal=journal)
+    controller = AppController(app_paths(), list_devices=list, playback_speed=4.0)
+    qtbot.addWidget(controller.window)
+    try:
+        controller.present_session(journal.session_id)
+        assert controller.presentation is not None
+        qtbot.addWidget(controller.presentation)
+        assert controller.session.running
+        assert controller.demo_mode.material.script == controller.store.load(journal.session_id).lines
+        qtbot.waitUntil(lambda: controller.demo_mode.moments is not None, timeout=10_000)
+        assert len(controller.demo_mode.moments) == len(original.nudges.fired)
+    finally:
+        controller.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["demo", "--session", "7"], "There is no session 7"),
+        (["demo", "--you", "me.wav"], "need the --script"),
+        (["demo", "--script", "missing.jsonl"], "missing.jsonl: no such file"),
+        (["demo", "--speed", "3"], "invalid choice"),
+    ],
+)
+def test_bad_demo_commands_get_one_clear_line(capsys, args: list[str], message: str) -> None:
+    try:
+        code = main(args)
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    assert message in capsys.readouterr().err
