@@ -189,6 +189,9 @@ class AppController(QObject):
         )
         self.window.show_demo(self.demo_mode)
         self.window.demo_bar.leave.connect(self.leave_demo)
+        # The demo adds its controls and a transcript: give them room.
+        self.window.resize(max(self.window.width(), 400), max(self.window.height(), 760))
+        self.update_model_notice()
         return self.demo_mode
 
     def start_demo(self) -> None:
@@ -212,6 +215,7 @@ class AppController(QObject):
         self.window.hide_demo()
         self.demo_mode = None
         self.window.status.setText("Ready")
+        self.update_model_notice()
 
     def present(self) -> None:
         """Presentation mode for whatever the live window shows: a call or the demo."""
@@ -344,6 +348,9 @@ class AppController(QObject):
             return None  # the notice already says why; the call runs on talk time alone
 
     def update_model_notice(self) -> None:
+        if self.demo_mode is not None:
+            self.window.set_recognition_available(True)  # the demo's words come from its script
+            return
         try:
             model = resolve_model(self.model_override, self.settings.model_path, self.paths.models_dir)
         except ModelError as exc:

@@ -81,7 +81,7 @@ class LiveWindow(QWidget):
         self.status = QLabel("Ready")
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
-        header.addWidget(self.status, 1)
+        header.addStretch(1)
         self.pin_button = QToolButton()
         self.pin_button.setText("Pin")
         self.pin_button.setCheckable(True)
@@ -100,6 +100,7 @@ class LiveWindow(QWidget):
         header.addWidget(self.sessions_button)
         header.addWidget(self.settings_button)
         root.addLayout(header)
+        root.addWidget(self.status)
 
         self.notice = QFrame()
         self.notice.setObjectName("notice")
@@ -265,7 +266,7 @@ class LiveWindow(QWidget):
     def show_demo(self, demo: DemoMode) -> None:
         self.demo = demo
         bar = self.demo_bar
-        bar.title.setText(f"{demo.material.title} — the words come from its script")
+        bar.setToolTip(f"{demo.material.title}: talk time from its audio, the words from its script")
         bar.set_speed(demo.speed)
         bar.play_pause.connect(demo.play_pause)
         bar.restart.connect(demo.restart)
@@ -316,7 +317,9 @@ class LiveWindow(QWidget):
             return
         self.explain_audio_problem("")
         # The call's coaching settings are fixed at its start; the timer follows the same limit.
-        self._monologue_limit_s = self.settings.coach_settings().nudges.threshold("monologue") or 90.0
+        pipeline = self.session.pipeline
+        assert pipeline is not None
+        self._monologue_limit_s = pipeline.session.settings.nudges.threshold("monologue") or 90.0
         self.transcript.clear()
         self._set_partial("")
         self.replay_button.hide()

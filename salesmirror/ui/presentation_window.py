@@ -79,7 +79,7 @@ class PresentationWindow(QWidget):
         self.them_light = ActivityLight("Them", theme.THEM)
         for light in (self.you_light, self.them_light):
             light.setStyleSheet("font-size: 24pt;")
-            light.setMinimumSize(90, 64)
+            light.setMinimumSize(150, 64)
             figures.addWidget(light)
         figures.addStretch(1)
         self.monologue = QLabel("0:00")
@@ -92,7 +92,7 @@ class PresentationWindow(QWidget):
         self.elapsed = QLabel("0:00")
         self.elapsed.setObjectName("muted")
         self.elapsed.setStyleSheet("font-size: 24pt; margin-left: 16px;")
-        figures.addWidget(self.elapsed)
+        top.addWidget(self.elapsed)
         stage.addLayout(figures)
         self.nudge = QLabel()
         self.nudge.setWordWrap(True)

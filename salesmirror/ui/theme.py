@@ -20,7 +20,6 @@ HEALTHY_BAND = (0.30, 0.55)
 TOO_MUCH_FROM = 0.65
 
 
-
 def monologue_colour(seconds: float, limit_s: float) -> QColor | None:
     """The soft warning on a monologue timer: amber two thirds of the way to the monologue
     nudge, red once it is due, plain before."""

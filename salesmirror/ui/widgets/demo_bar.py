@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from salesmirror.ui import theme
 
@@ -26,10 +26,8 @@ class DemoBar(QFrame):
         )
         root = QVBoxLayout(self)
         root.setContentsMargins(8, 6, 8, 6)
-        self.title = QLabel()
-        self.title.setObjectName("muted")
-        self.title.setWordWrap(True)
         buttons = QHBoxLayout()
+        more = QHBoxLayout()
         self.play_button = QPushButton("Play")
         self.play_button.setToolTip("Play or pause the demo (Space)")
         self.restart_button = QPushButton("Restart")
@@ -40,12 +38,13 @@ class DemoBar(QFrame):
         self.next_button = QPushButton("Next nudge ›")
         self.next_button.setToolTip("Skip ahead to just before the next nudge")
         self.leave_button = QPushButton("Leave demo")
-        for widget in (self.play_button, self.restart_button, self.speed, self.next_button):
+        for widget in (self.play_button, self.restart_button, self.speed):
             buttons.addWidget(widget)
-        buttons.addStretch(1)
-        buttons.addWidget(self.leave_button)
-        root.addWidget(self.title)
+        more.addWidget(self.next_button)
+        more.addStretch(1)
+        more.addWidget(self.leave_button)
         root.addLayout(buttons)
+        root.addLayout(more)
         self.play_button.clicked.connect(self.play_pause)
         self.restart_button.clicked.connect(self.restart)
         self.next_button.clicked.connect(self.next_nudge)
