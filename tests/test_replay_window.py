@@ -182,6 +182,9 @@ def test_the_trend_marks_this_call_among_the_recent_ones(qtbot, store) -> None:
     ratios = [value for _title, value, _length in window.trend.points]
     assert ratios == [store.row(first).talk_ratio_you, store.row(second).talk_ratio_you]
     assert window.trend.current == 1
+    demo = SessionJournal(store.folder, SessionInfo("demo"))
+    analyze_script(CALLS / "badly_run_pitch.jsonl", journal=demo)
+    assert [r.id for r in store.recent()] == [first, second]  # a trainer's demo is not your trend
     window.trend_figure.setCurrentText("Questions asked")
     questions = [value for _title, value, _length in window.trend.points]
     assert questions == [store.load(s).summary()["metrics"]["questions_asked"] for s in (first, second)]

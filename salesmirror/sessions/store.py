@@ -293,11 +293,15 @@ class SessionStore:
         ]
         return StoredSession(row, segments, lines, nudges, figures)
 
-    def recent(self, limit: int = 10, until: datetime | None = None) -> list[SessionRow]:
-        """The seller's last sessions with figures, oldest first: the trend behind a session."""
+    def recent(
+        self, limit: int = 10, until: datetime | None = None, with_demos: bool = False
+    ) -> list[SessionRow]:
+        """The seller's last sessions with figures, oldest first: the trend behind a session.
+        Demo runs are a trainer's, not the seller's, and are left out unless asked for."""
         bound = _iso(until or now_utc() + timedelta(days=1))
+        demos = "" if with_demos else " AND source != 'demo'"
         rows = self._read(
-            f"SELECT {_ROW_COLUMNS} FROM sessions WHERE summary IS NOT NULL AND started_at <= ?"
+            f"SELECT {_ROW_COLUMNS} FROM sessions WHERE summary IS NOT NULL AND started_at <= ?{demos}"
             " ORDER BY started_at DESC, id DESC LIMIT ?",
             (bound, limit),
         )

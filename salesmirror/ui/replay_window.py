@@ -245,7 +245,8 @@ class ReplayWindow(QWidget):
         """The chosen figure across the seller's last ten calls up to this one."""
         if self._recent is None:
             try:
-                self._recent = self.store.recent(limit=10, until=self.stored.row.started_at)
+                row = self.stored.row
+                self._recent = self.store.recent(10, until=row.started_at, with_demos=row.source == "demo")
             except StoreError:
                 self._recent = []
         target = TARGETS[max(0, self.trend_figure.currentIndex())]
