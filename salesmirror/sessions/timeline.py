@@ -73,10 +73,5 @@ class Timeline:
         long_ones = [m for m in monologues(stored.segments) if m.duration >= MONOLOGUE_SHOWN_S]
         return cls(duration, lanes, long_ones, list(stored.nudges), list(stored.lines))
 
-    def line_at(self, t: float) -> int | None:
-        """The transcript line being said at `t`, or the last one before it."""
-        index = bisect.bisect_right([u.start for u in self.lines], t) - 1
-        return index if index >= 0 else None
-
     def next_nudge_after(self, t: float) -> Nudge | None:
         return next((n for n in self.nudges if n.t > t + 0.05), None)
