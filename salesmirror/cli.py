@@ -309,7 +309,7 @@ def _sessions(args: argparse.Namespace) -> int:
             stored = store.load(args.id)
             row = stored.row
             print(row.display_title)
-            print(_describe(row))
+            print(row.describe())
             if row.note:
                 print(f"Note: {row.note}")
             print()
@@ -331,12 +331,6 @@ def _sessions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe(row: SessionRow) -> str:
-    started = row.started_at.astimezone()
-    state = {"recovered": " · recovered after a crash", "recording": " · recording now"}.get(row.state, "")
-    return f"{started:%d %b %Y %H:%M} · {clock(row.duration_s)} · {row.source}{state}"
-
-
 def _list_sessions(store: SessionStore, args: argparse.Namespace) -> None:
     rows = store.sessions(args.search, args.since, args.until)
     if args.json:
@@ -356,7 +350,7 @@ def _list_sessions(store: SessionStore, args: argparse.Namespace) -> None:
         flag = {"recovered": "  [recovered]", "recording": "  [recording]"}.get(r.state, "")
         print(
             f"{r.id:>4}  {started:%Y-%m-%d %H:%M}  {clock(r.duration_s):>7}  {ratio:>5}  "
-            f"{store.nudge_count(r.id):>6}  {r.display_title}{flag}"
+            f"{r.nudges:>6}  {r.display_title}{flag}"
         )
 
 

@@ -88,12 +88,11 @@ def trainer_material(script: Path, you: Path | None = None, them: Path | None = 
     return DemoMaterial(script.stem, lines, _silence(max(u.end for u in lines)), lanes)
 
 
-def stored_material(stored: StoredSession, audio: dict[Speaker, np.ndarray] | None = None) -> DemoMaterial:
-    """A stored session played again: its words and, from its segments or its kept audio, who spoke."""
+def stored_material(stored: StoredSession) -> DemoMaterial:
+    """A stored session played again: its words, and who spoke when from its stored segments —
+    exactly what the analysis decided then, so no audio needs decoding (the demo plays silently)."""
     if not stored.segments and not stored.lines:
         raise ScriptError("This session has nothing to play: no speech was stored.")
-    if audio:
-        return DemoMaterial(stored.row.display_title, stored.lines, audio)
     lanes = speech_lanes([(s.speaker, s.start, s.end) for s in stored.segments])
     return DemoMaterial(stored.row.display_title, stored.lines, _silence(stored.row.duration_s), lanes)
 

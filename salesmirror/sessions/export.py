@@ -24,18 +24,9 @@ def export(stored: StoredSession, fmt: str) -> str:
     raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def _when(stored: StoredSession) -> str:
-    row = stored.row
-    started = row.started_at.astimezone()
-    state = {"recovered": " · recovered after a crash", "recording": " · still recording"}.get(row.state, "")
-    how = ", ".join(part for part in (row.source, row.mode) if part)
-    model = f" · model {row.model}" if row.model else ""
-    return f"{started:%d %b %Y, %H:%M} · {clock(row.duration_s)} · {how}{model}{state}"
-
-
 def to_markdown(stored: StoredSession) -> str:
     row = stored.row
-    out = [f"# {row.display_title}", "", _when(stored), ""]
+    out = [f"# {row.display_title}", "", stored.row.describe(), ""]
     if row.note:
         out += [f"> {line}" for line in row.note.splitlines()] + [""]
     out += ["## Figures", "", "| | This call | Aim for |", "|---|---|---|"]
@@ -88,7 +79,7 @@ def to_html(stored: StoredSession) -> str:
 <style>{_STYLE}</style></head>
 <body>
 <h1>{escape(row.display_title)}</h1>
-<p class="when">{escape(_when(stored))}</p>
+<p class="when">{escape(stored.row.describe())}</p>
 {note}
 <h2>Who spoke when</h2>
 {timeline_svg(Timeline.of(stored))}

@@ -31,7 +31,7 @@ from salesmirror.coaching.events import Nudge, Segment, Speaker, Utterance
 from salesmirror.coaching.session import CoachingSession
 from salesmirror.coaching.voice_activity import SAMPLE_RATE
 from salesmirror.sessions.records import SessionInfo
-from salesmirror.sessions.store import AUDIO_FOLDER, DATABASE_NAME, connect, now_utc
+from salesmirror.sessions.store import AUDIO_FOLDER, DATABASE_NAME, connect, failure_reason, now_utc
 from salesmirror.timefmt import clock
 
 SAMPLE_EVERY_S = 0.5  # session seconds between looks at the open segments
@@ -154,7 +154,7 @@ class SessionJournal:
         try:
             self.session_id = self._insert_session(connection)
         except sqlite3.Error as exc:
-            self._give_up(f"This call is not being saved: {_reason(exc)}.")
+            self._give_up(f"This call is not being saved: {failure_reason(exc)}.")
             return self._drain_until_finished()
         finally:
             self.ready.set()
@@ -177,7 +177,7 @@ class SessionJournal:
                 if connection.in_transaction:
                     connection.rollback()
                 self._give_up(
-                    f"This call is no longer being saved: {_reason(exc)}. Everything up to "
+                    f"This call is no longer being saved: {failure_reason(exc)}. Everything up to "
                     f"{clock(self._saved_until)} is kept."
                 )
         return None
@@ -294,12 +294,3 @@ class SessionJournal:
     def _give_up(self, message: str) -> None:
         self.saving = False
         self._on_problem(message)
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc)
-    if "full" in text or getattr(exc, "errno", None) == 28:
-        return "the disk is full"
-    if "locked" in text or "busy" in text:
-        return "the session database is locked by another program"
-    return text

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from salesmirror.coaching.events import Nudge, Segment, Utterance
+from salesmirror.timefmt import clock
 
 # The figures of a summary, in the order `analyze --json` prints them.
 SUMMARY_FIGURES = ("duration_s", "you_seconds", "them_seconds", "talk_ratio_you", "longest_monologue_s")
@@ -40,6 +41,7 @@ class SessionRow:
     note: str
     audio_kept: bool
     summary: dict[str, object] | None
+    nudges: int = 0  # how many nudges it got
 
     @property
     def display_title(self) -> str:
@@ -47,6 +49,16 @@ class SessionRow:
         if self.title:
             return self.title
         return "Call of " + self.started_at.astimezone().strftime("%d %b %Y, %H:%M")
+
+    def describe(self) -> str:
+        """One line: when, how long, from where, and whether a crash cut it short."""
+        started = self.started_at.astimezone()
+        how = ", ".join(part for part in (self.source, self.mode) if part)
+        model = f" · model {self.model}" if self.model else ""
+        state = {"recovered": " · recovered after a crash", "recording": " · still recording"}.get(
+            self.state, ""
+        )
+        return f"{started:%d %b %Y, %H:%M} · {clock(self.duration_s)} · {how}{model}{state}"
 
     @property
     def talk_ratio_you(self) -> float | None:

@@ -8,6 +8,7 @@ written by its `SessionJournal`, on its own connection and thread.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -30,7 +31,7 @@ STALE_AFTER_S = 10.0
 BUSY_TIMEOUT_S = 2.0
 _ROW_COLUMNS = (
     "id, started_at, ended_at, duration_s, state, source, mode, devices, model, title, note, audio_kept,"
-    " summary"
+    " summary, (SELECT count(*) FROM nudges WHERE nudges.session_id = sessions.id)"
 )
 _VERSION_HEADER = re.compile(r"^-- version (\d+):", re.MULTILINE)
 
@@ -63,8 +64,8 @@ def connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def migrate(connection: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
-    """Bring the schema up to `target`; returns the version it started from."""
+def migrate(connection: sqlite3.Connection, target: int = LATEST_VERSION) -> None:
+    """Bring the schema up to `target`."""
     start = connection.execute("PRAGMA user_version").fetchone()[0]
     if start > LATEST_VERSION:
         raise StoreError(
@@ -79,7 +80,6 @@ def migrate(connection: sqlite3.Connection, target: int = LATEST_VERSION) -> int
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
                 raise
-    return start
 
 
 def now_utc() -> datetime:
@@ -307,9 +307,6 @@ class SessionStore:
         )
         return [_row(r) for r in reversed(rows)]
 
-    def nudge_count(self, session_id: int) -> int:
-        return int(self._read("SELECT count(*) FROM nudges WHERE session_id = ?", (session_id,))[0][0])
-
     def audio_folder(self, session_id: int) -> Path:
         return self.folder / AUDIO_FOLDER / str(session_id)
 
@@ -347,7 +344,22 @@ class SessionStore:
 
 
 def _row(r: sqlite3.Row | tuple) -> SessionRow:
-    session_id, started, ended, duration, state, source, mode, devices, model, title, note, audio, summary = r
+    (
+        session_id,
+        started,
+        ended,
+        duration,
+        state,
+        source,
+        mode,
+        devices,
+        model,
+        title,
+        note,
+        audio,
+        summary,
+        nudges,
+    ) = r
     return SessionRow(
         id=session_id,
         started_at=datetime.fromisoformat(started),
@@ -362,6 +374,7 @@ def _row(r: sqlite3.Row | tuple) -> SessionRow:
         note=note,
         audio_kept=bool(audio),
         summary=None if summary is None else json.loads(summary),
+        nudges=nudges,
     )
 
 
@@ -375,17 +388,26 @@ def _local_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day).astimezone()
 
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
+def _is_busy(exc: BaseException) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-def _is_full(exc: sqlite3.OperationalError) -> bool:
-    return "full" in str(exc)
+def _is_full(exc: BaseException) -> bool:
+    return "full" in str(exc) or getattr(exc, "errno", None) == errno.ENOSPC
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a write failed, in the user's words."""
+    if _is_full(exc):
+        return "the disk is full"
+    if _is_busy(exc):
+        return "the session database is locked by another program"
+    return str(exc)
 
 
 def _plain_error(exc: sqlite3.OperationalError, path: Path) -> StoreError:
-    if _is_busy(exc):
-        return StoreError(f"The session database {path} is busy in another program; try again shortly.")
-    if _is_full(exc):
-        return StoreError("The disk is full: free some space, then try again.")
+    if _is_busy(exc) or _is_full(exc):
+        return StoreError(
+            f"The session database {path} cannot be written: {failure_reason(exc)}. Try again later."
+        )
     return StoreError(f"The session database {path} could not be used: {exc}.")

@@ -20,7 +20,7 @@ from salesmirror.audio.call_audio import (
     open_call_audio,
     propose_call_audio,
 )
-from salesmirror.audio.decode import AudioFileError, load_audio
+from salesmirror.audio.decode import AudioFileError
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice, list_input_devices
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.microphone import InputDeviceSource
@@ -243,15 +243,12 @@ class AppController(QObject):
         self.presentation = None
 
     def present_session(self, session_id: int) -> None:
-        """A stored call played again in presentation mode, with its kept audio if there is any."""
+        """A stored call played again in presentation mode, from its stored segments and lines."""
         if self.store is None or self.session.running:
             return
         try:
-            stored = self.store.load(session_id)
-            folder = self.store.audio_folder(session_id)
-            audio = {s: load_audio(folder / f"{s}.ogg") for s in Speaker if (folder / f"{s}.ogg").is_file()}
-            material = stored_material(stored, audio if stored.row.audio_kept else None)
-        except (StoreError, ScriptError, AudioFileError) as exc:
+            material = stored_material(self.store.load(session_id))
+        except (StoreError, ScriptError) as exc:
             self.window.status.setText(str(exc))
             return
         self.use_demo(material)

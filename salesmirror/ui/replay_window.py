@@ -205,14 +205,8 @@ class ReplayWindow(QWidget):
     def _fill(self) -> None:
         row = self.stored.row
         self.title.setText(row.display_title)
-        when = row.started_at.astimezone()
-        state = {"recovered": " · recovered after a crash", "recording": " · still recording"}.get(
-            row.state, ""
-        )
         note = f" · {row.note}" if row.note else ""
-        self.subtitle.setText(
-            f"{when:%A %d %B %Y, %H:%M} · {clock(row.duration_s)} · {row.source}{state}{note}"
-        )
+        self.subtitle.setText(row.describe() + note)
         self.timeline.set_timeline(self.timeline_model)
         for entry in self.entries:
             self.transcript.addItem(self._item(entry))

@@ -143,7 +143,7 @@ class SessionListWindow(QWidget):
                 title,
                 clock(row.duration_s),
                 ratio,
-                str(self.store.nudge_count(row.id)),
+                str(row.nudges),
                 row.note,
             )
             for column, text in enumerate(cells):
