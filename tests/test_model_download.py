@@ -11,6 +11,7 @@ import pytest
 from model_server import md5, model_zip, serve
 
 from salesmirror.speech.download import (
+    VOICE_ENCODER_ENTRY,
     DownloadCancelled,
     DownloadError,
     Progress,
@@ -21,6 +22,7 @@ from salesmirror.speech.download import (
     unpack_model,
 )
 from salesmirror.speech.model_folder import check_model_folder
+from salesmirror.speech.voice_encoder import installed_voice_encoder
 
 
 def test_download_verifies_unpacks_and_reports_progress(tmp_path: Path):
@@ -93,9 +95,11 @@ def test_catalogue_lists_english_first_and_drops_obsolete_models():
              "obsolete": "true"},
             {"lang": "en-us", "lang_text": "US English", "name": "en-small", "url": "u4", "size": 1,
              "md5": "abc"},
+            {"lang": "spk", "name": "vosk-model-spk-0.4", "url": "u5", "type": "spk"},
         ]
     )  # fmt: skip
-    assert [e.name for e in parse_catalogue(raw)] == ["en-small", "en-big", "de-small"]
+    voice = VOICE_ENCODER_ENTRY.name
+    assert [e.name for e in parse_catalogue(raw)] == ["en-small", "en-big", "de-small", voice]
     with pytest.raises(DownloadError, match="not valid JSON"):
         parse_catalogue("<html>")
 
@@ -104,10 +108,36 @@ def test_current_catalogue_is_fetched_only_on_request():
     raw = json.dumps([{"lang": "en-us", "lang_text": "US English", "name": "m", "url": "u"}])
     with serve({"/model-list.json": raw.encode()}) as (base, requests):
         assert requests == []
-        assert [e.name for e in fetch_catalogue(f"{base}/model-list.json")] == ["m"]
+        assert [e.name for e in fetch_catalogue(f"{base}/model-list.json")] == ["m", VOICE_ENCODER_ENTRY.name]
 
 
 def test_the_bundled_snapshot_offers_small_english_models():
     entries = bundled_catalogue()
     assert entries[0].is_english
     assert any(e.name == "vosk-model-small-en-us-0.15" for e in entries)
+    assert entries[-1] == VOICE_ENCODER_ENTRY and entries[-1].any_language
+
+
+def _wheel_with(tmp_path: Path, weights: bytes) -> Path:
+    """A wheel shaped like Resemblyzer's: code, metadata, licence and the weights."""
+    wheel = tmp_path / "Resemblyzer-0.1.4-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zipped:
+        zipped.writestr("resemblyzer/__init__.py", "raise SystemExit('never imported')\n")
+        zipped.writestr("resemblyzer/pretrained.pt", weights)
+        zipped.writestr("Resemblyzer-0.1.4.dist-info/LICENSE", "Apache License 2.0\n")
+    return wheel
+
+
+def test_the_voice_encoder_wheel_leaves_only_its_weights_and_licence(tmp_path: Path, voice_encoder_folder):
+    wheel = _wheel_with(tmp_path, (voice_encoder_folder / "pretrained.pt").read_bytes())
+    folder = unpack_model(wheel, tmp_path / "models")
+    assert folder == tmp_path / "models" / "voice-encoder-ge2e"
+    assert sorted(p.name for p in folder.iterdir()) == ["LICENSE", "pretrained.pt"]
+    assert [p.name for p in (tmp_path / "models").iterdir()] == ["voice-encoder-ge2e"]
+    assert installed_voice_encoder(tmp_path / "models") == folder
+
+
+def test_a_voice_encoder_wheel_with_unusable_weights_is_refused(tmp_path: Path):
+    with pytest.raises(DownloadError, match="voice encoder in the download cannot be used"):
+        unpack_model(_wheel_with(tmp_path, b"not weights"), tmp_path / "models")
+    assert list((tmp_path / "models").iterdir()) == []

@@ -29,9 +29,10 @@ def test_dialog_fetches_the_list_and_installs_the_chosen_model(qtbot, tmp_path: 
         assert dialog.table.rowCount() > 0  # the bundled snapshot, English only
 
         dialog.refresh_button.click()
-        qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)  # + the voice encoder
+        assert dialog.table.item(1, 0).text() == "Any language"
         dialog.all_languages.setChecked(True)
-        assert dialog.table.rowCount() == 2
+        assert dialog.table.rowCount() == 3
         dialog.table.selectRow(0)
 
         dialog.download_button.click()

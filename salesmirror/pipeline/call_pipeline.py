@@ -26,11 +26,10 @@ from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import FRAME_SECONDS, ChannelActivity
 from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, SharedModel
 from salesmirror.pipeline.single_microphone import (
+    FramesAttributed,
     JudgeDone,
-    SingleMicrophoneAttributor,
     SingleMicrophoneSetup,
     VoiceJudge,
-    WindowJudged,
 )
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.model_folder import ModelError
@@ -137,7 +136,6 @@ class CallPipeline:
         }
         # One microphone hearing both sides: its speech is judged against your enrolled voice.
         self._judge = VoiceJudge(single_microphone, self._inbox.put) if single_microphone else None
-        self._attributor = SingleMicrophoneAttributor(self._judge.judge) if self._judge is not None else None
         # Words from a timed script (a demo, or trainers' material): each line reaches the session
         # when the audio reaches its end, as a recogniser's final result would.
         self._script = deque(sorted(script or [], key=lambda u: u.end))
@@ -230,8 +228,8 @@ class CallPipeline:
                 self._on_source_ended(item)
             elif isinstance(item, RecognizerDone):
                 waiting_for.discard(item.speaker)
-            elif isinstance(item, WindowJudged) and self._attributor is not None:
-                self._step_attributed(self._attributor.judged(item))
+            elif isinstance(item, FramesAttributed):
+                self._step_attributed(item.frames)
             elif isinstance(item, JudgeDone):
                 waiting_for.discard(JudgeDone)
             elif isinstance(item, ModelError):
@@ -282,9 +280,8 @@ class CallPipeline:
         worker = self._recognizers.get(speaker)
         if worker is not None:
             worker.feed(samples)
-        if self._attributor is not None:
-            self._attributor.add_audio(samples)
-            self._step_attributed(self._attributor.add_decisions(decisions))
+        if self._judge is not None:
+            self._judge.feed(samples, decisions)
             return
         self._decided[speaker].extend(decisions)
         self._drain_frames()
@@ -316,17 +313,15 @@ class CallPipeline:
         if self._echo is not None:
             ended = event.speaker is Speaker.YOU
             self._hear_you(self._echo.flush() if ended else self._echo.end_reference())
-        if self._attributor is not None and self._judge is not None:
-            self._step_attributed(self._attributor.add_decisions(self._activity[event.speaker].flush()))
-            self._step_attributed(self._attributor.finish())
-            self._judge.stop()
-            self._open_sources.discard(event.speaker)
-            return
         rest = self._activity[event.speaker].flush()
-        if self._lanes is not None:
-            rest = self._given_decisions(event.speaker, len(rest))
-        self._decided[event.speaker].extend(rest)
-        self._drain_frames()
+        if self._judge is not None:
+            self._judge.feed(np.zeros(0, dtype=np.int16), rest)
+            self._judge.stop()
+        else:
+            if self._lanes is not None:
+                rest = self._given_decisions(event.speaker, len(rest))
+            self._decided[event.speaker].extend(rest)
+            self._drain_frames()
         self._open_sources.discard(event.speaker)
         worker = self._recognizers.get(event.speaker)
         if worker is not None:

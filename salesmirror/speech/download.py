@@ -22,7 +22,14 @@ from urllib.error import HTTPError, URLError
 
 from salesmirror.resource_files import resource_path
 from salesmirror.speech.model_folder import ModelError, check_model_folder
-from salesmirror.speech.speaker_id import check_speaker_model_folder
+from salesmirror.speech.voice_encoder import (
+    VOICE_ENCODER_NAME,
+    VOICE_ENCODER_WHEEL_MD5,
+    VOICE_ENCODER_WHEEL_URL,
+    WEIGHTS_FILE,
+    WEIGHTS_IN_WHEEL,
+    VoiceEncoder,
+)
 
 CATALOGUE_URL = "https://alphacephei.com/vosk/models/model-list.json"
 _CHUNK = 256 * 1024
@@ -53,9 +60,28 @@ class CatalogueEntry:
     def is_english(self) -> bool:
         return self.language_code.startswith("en")
 
+    @property
+    def any_language(self) -> bool:
+        """Not a speech model: useful whatever language the call is in."""
+        return self.kind == "voice"
+
+
+# The speaker model for single-microphone mode: the weights inside Resemblyzer's wheel on PyPI.
+VOICE_ENCODER_ENTRY = CatalogueEntry(
+    name="Voice encoder (single microphone: tells your voice from theirs)",
+    language="Any language",
+    language_code="",
+    size_bytes=15_747_704,
+    size_text="15.0MiB",
+    url=VOICE_ENCODER_WHEEL_URL,
+    md5=VOICE_ENCODER_WHEEL_MD5,
+    kind="voice",
+)
+
 
 def parse_catalogue(raw: str) -> list[CatalogueEntry]:
-    """Entries of the official model list, obsolete ones left out, English first then by size."""
+    """Entries of the official model list, obsolete ones left out, English first then by size;
+    the voice encoder (not a Vosk model) last."""
     try:
         items = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -66,8 +92,8 @@ def parse_catalogue(raw: str) -> list[CatalogueEntry]:
     for item in items:
         if not isinstance(item, dict) or str(item.get("obsolete", "false")).lower() == "true":
             continue
-        if not item.get("url") or not item.get("name"):
-            continue
+        if not item.get("url") or not item.get("name") or item.get("type") == "spk":
+            continue  # Vosk's x-vector model is not used: the voice encoder does that job
         entries.append(
             CatalogueEntry(
                 name=str(item["name"]),
@@ -80,7 +106,8 @@ def parse_catalogue(raw: str) -> list[CatalogueEntry]:
                 kind=str(item.get("type", "")),
             )
         )
-    return sorted(entries, key=lambda e: (not e.is_english, e.language, e.size_bytes))
+    ordered = sorted(entries, key=lambda e: (not e.is_english, e.language, e.size_bytes))
+    return [*ordered, VOICE_ENCODER_ENTRY]
 
 
 def bundled_catalogue() -> list[CatalogueEntry]:
@@ -209,14 +236,14 @@ def unpack_model(archive: Path, models_dir: Path) -> Path:
                 zipped.extractall(staging)
         except zipfile.BadZipFile:
             raise DownloadError(f"{archive.name} is not a valid zip archive.") from None
-        tops = list(staging.iterdir())
-        model_root = tops[0] if len(tops) == 1 and tops[0].is_dir() else staging
-        try:
-            check_model_folder(model_root)
-        except ModelError as exc:
+        if (staging / WEIGHTS_IN_WHEEL).is_file():
+            model_root = _voice_encoder_from_wheel(staging)
+        else:
+            tops = list(staging.iterdir())
+            model_root = tops[0] if len(tops) == 1 and tops[0].is_dir() else staging
             try:
-                check_speaker_model_folder(model_root)
-            except ModelError:
+                check_model_folder(model_root)
+            except ModelError as exc:
                 raise DownloadError(f"The archive does not hold a Vosk model: {exc}") from None
         destination = models_dir / (model_root.name if model_root is not staging else base)
         if destination.exists():
@@ -225,3 +252,17 @@ def unpack_model(archive: Path, models_dir: Path) -> Path:
         return destination
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _voice_encoder_from_wheel(staging: Path) -> Path:
+    """Keep only the weights and the licence of Resemblyzer's wheel; its code is never used."""
+    folder = staging / VOICE_ENCODER_NAME
+    folder.mkdir()
+    (staging / WEIGHTS_IN_WHEEL).rename(folder / WEIGHTS_FILE)
+    for licence in staging.glob("*.dist-info/LICENSE"):
+        licence.rename(folder / "LICENSE")
+    try:
+        VoiceEncoder(folder)
+    except ModelError as exc:
+        raise DownloadError(f"The voice encoder in the download cannot be used: {exc}") from None
+    return folder

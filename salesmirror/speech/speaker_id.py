@@ -1,35 +1,45 @@
-"""Who is speaking into a single microphone: your enrolled voice print against x-vectors from
-Vosk's speaker model.
+"""Who is speaking into a single microphone: your enrolled voice against the voices in the call.
 
 With no way to capture the call's audio and the call playing through speakers, one microphone
-hears both sides. Each stretch of speech is cut into windows of about 3 s, each window gets an
-x-vector, and a window whose cosine similarity to the enrolled voice print reaches 0.25 is you;
-the rest is them. Shorter windows often yield no x-vector at all; a second voice learnt from the
-call by clustering was tried and did no better. Measured by tests/benchmarks/single_microphone.py,
-this falls well short of two streams (and of its goal): overlapping speech gets one label and
-windows straddle turns. The mode is labelled approximate for that reason.
+hears both sides. Every 0.4 s a 1.6 s window with enough speech in it gets a voice embedding
+(voice_encoder.py). Two voices are then fitted to the call so far: yours, anchored to the voice
+print you enrolled, and theirs, seeded from the windows least like you; a few rounds of two-means
+refine both. Each 20 ms frame of speech is yours when the windows centred within 0.8 s of it are,
+on balance, closer to your voice than to theirs. Measured on the shared recordings by
+tests/benchmarks/single_microphone.py.
 
-Vosk computes x-vectors only inside a recogniser, so a speech model (any language) is needed too.
+Fitting "them" from the call, rather than judging you against a fixed threshold, is what makes
+this work across rooms and telephone lines: the same two voices on a narrow-band call are all far
+more alike than in a meeting room, but still closer to themselves than to each other.
+
+Overlapping speech still gets one label, which caps what any attribution of this design can reach;
+the mode is labelled approximate for that reason.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from salesmirror.coaching.voice_activity import FRAME_SAMPLES, SAMPLE_RATE, ChannelActivity
 from salesmirror.speech.model_folder import ModelError
+from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME, VoiceEncoder
 
-_SPEAKER_MODEL_FILES = ("final.ext.raw", "mfcc.conf", "mean.vec", "transform.mat")
-WINDOW_S = 3.0
-DEFAULT_THRESHOLD = 0.25
 MIN_ENROLMENT_S = 8.0
+WINDOW_FRAMES = 80  # 1.6 s, the length the encoder was trained on
+HOP_FRAMES = 20  # a new window every 0.4 s
+REACH_FRAMES = 40  # a frame is judged by the windows centred within 0.8 s of it
+MIN_SPEECH_SHARE = 0.5  # windows that are mostly pause say little about a voice
+THEM_SEED_SHARE = 0.25  # "them" starts as the quarter of windows least like you
+FIT_ROUNDS = 5
+LIVE_BATCH = 3  # windows embedded and fitted together during a call
+RECORDING_BATCH = 64  # a recording has no one waiting: bigger batches cost less per window
+MEMORY_WINDOWS = 3000  # the last ten minutes of speech shape the two voices
 
 ENROLMENT_SENTENCES = (
     "Thanks for making the time today; I'd like to understand what matters most to you.",
@@ -40,66 +50,14 @@ ENROLMENT_SENTENCES = (
 )
 
 
-def check_speaker_model_folder(path: Path) -> Path:
-    if not path.is_dir():
-        raise ModelError(f"The speaker model folder {path} does not exist.")
-    missing = [name for name in _SPEAKER_MODEL_FILES if not (path / name).is_file()]
-    if missing:
-        raise ModelError(
-            f"{path} is not a Vosk speaker model (missing {', '.join(missing)}); "
-            "download vosk-model-spk-0.4 from the model manager."
-        )
-    return path.resolve()
-
-
-def installed_speaker_model(models_dir: Path) -> Path:
-    """The speaker model in the app's models folder, or a ModelError saying how to get one."""
-    if models_dir.is_dir():
-        for child in sorted(models_dir.iterdir()):
-            if all((child / name).is_file() for name in _SPEAKER_MODEL_FILES):
-                return child.resolve()
-    raise ModelError(
-        "No speaker model is installed: download vosk-model-spk-0.4 from the model manager, "
-        "or give --speaker-model DIR."
-    )
-
-
-def load_speaker_model(path: Path) -> Any:
-    folder = check_speaker_model_folder(path)
-    import vosk
-
-    vosk.SetLogLevel(-1)
-    try:
-        return vosk.SpkModel(str(folder))
-    except Exception as exc:  # vosk raises a bare Exception
-        raise ModelError(f"{folder} could not be loaded as a speaker model ({exc}).") from None
-
-
-class VoiceEmbedder:
-    """x-vectors for stretches of 16 kHz speech. Owns one recogniser: use it from one thread."""
-
-    def __init__(self, asr_model: Any, speaker_model: Any) -> None:
-        import vosk
-
-        self._recognizer = vosk.KaldiRecognizer(asr_model, SAMPLE_RATE)
-        self._recognizer.SetSpkModel(speaker_model)
-
-    def embed(self, samples: np.ndarray) -> np.ndarray | None:
-        """A unit-length x-vector, or None when the stretch holds too little speech."""
-        self._recognizer.AcceptWaveform(samples.astype(np.int16).tobytes())
-        result = json.loads(self._recognizer.FinalResult())
-        self._recognizer.Reset()
-        vector = result.get("spk")
-        if not vector:
-            return None
-        array = np.asarray(vector, dtype=np.float64)
-        norm = float(np.linalg.norm(array))
-        return array / norm if norm > 0 else None
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
 
 
 @dataclass(frozen=True)
 class VoicePrint:
-    """Your voice as the mean x-vector of what you read at enrolment. Stays on this machine."""
+    """Your voice as the mean embedding of what you read at enrolment. Stays on this machine."""
 
     vector: np.ndarray
     speech_seconds: float
@@ -109,7 +67,11 @@ class VoicePrint:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"vector": self.vector.tolist(), "speech_seconds": self.speech_seconds}
+        data = {
+            "encoder": VOICE_ENCODER_NAME,
+            "vector": self.vector.tolist(),
+            "speech_seconds": self.speech_seconds,
+        }
         # Created readable by you alone, never for a moment by anyone else.
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
@@ -120,11 +82,18 @@ class VoicePrint:
     def load(cls, path: Path) -> VoicePrint:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(np.asarray(data["vector"], dtype=np.float64), float(data["speech_seconds"]))
+            vector = np.asarray(data["vector"], dtype=np.float64)
+            seconds = float(data["speech_seconds"])
+            encoder = data.get("encoder")
         except FileNotFoundError:
             raise ModelError("No voice is enrolled yet: read the enrolment sentences first.") from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"The enrolled voice at {path} is damaged ({exc}); enrol again.") from None
+        if encoder != VOICE_ENCODER_NAME:
+            raise ModelError(
+                "Your voice was enrolled with an earlier version of SalesMirror; please enrol again."
+            )
+        return cls(vector, seconds)
 
 
 def speech_frames(audio: np.ndarray) -> list[bool]:
@@ -136,22 +105,7 @@ def speech_frames(audio: np.ndarray) -> list[bool]:
     return frames + activity.flush()
 
 
-def speech_windows(frames: list[bool], window_s: float = WINDOW_S) -> Iterator[tuple[int, int]]:
-    """(first frame, end frame) windows of about `window_s` over each run of speech."""
-    size = round(window_s * SAMPLE_RATE / FRAME_SAMPLES)
-    start = None
-    for i, speaking in enumerate([*frames, False]):
-        if speaking and start is None:
-            start = i
-        elif not speaking and start is not None:
-            cuts = list(range(start, i, size))
-            if len(cuts) > 1 and i - cuts[-1] < size // 2:
-                cuts.pop()  # a short tail joins the window before it
-            yield from zip(cuts, [*cuts[1:], i], strict=True)
-            start = None
-
-
-def enroll(embedder: VoiceEmbedder, audio: np.ndarray) -> VoicePrint:
+def enroll(encoder: VoiceEncoder, audio: np.ndarray) -> VoicePrint:
     """A voice print from a recording of you reading (the enrolment sentences, ideally)."""
     frames = speech_frames(audio)
     seconds = sum(frames) * FRAME_SAMPLES / SAMPLE_RATE
@@ -160,41 +114,166 @@ def enroll(embedder: VoiceEmbedder, audio: np.ndarray) -> VoicePrint:
             f"Only {seconds:.0f} s of speech was heard; please read all the sentences "
             f"(at least {MIN_ENROLMENT_S:.0f} s)."
         )
-    vectors = [
-        v
-        for a, b in speech_windows(frames, window_s=3.0)
-        if (v := embedder.embed(audio[a * FRAME_SAMPLES : b * FRAME_SAMPLES])) is not None
-    ]
-    if not vectors:
-        raise ModelError("No voice could be measured in the enrolment recording; try again.")
-    mean = np.mean(vectors, axis=0)
-    return VoicePrint(mean / np.linalg.norm(mean), seconds)
+    speech = np.concatenate(
+        [audio[i * FRAME_SAMPLES : (i + 1) * FRAME_SAMPLES] for i, speaking in enumerate(frames) if speaking]
+    )
+    size, step = WINDOW_FRAMES * FRAME_SAMPLES, WINDOW_FRAMES * FRAME_SAMPLES // 2
+    windows = [speech[at : at + size] for at in range(0, speech.size - size + 1, step)]
+    vectors = encoder.embed_windows(windows)
+    return VoicePrint(_unit(vectors.mean(axis=0).astype(np.float64)), seconds)
+
+
+class VoiceAttribution:
+    """(you, them) for each 20 ms frame of one microphone's audio, in order, a few seconds behind.
+
+    Fed the audio and its voice-activity decisions as they come; not thread-safe (one worker
+    owns it). Frames of silence come out as (False, False); the figures never count a moment twice.
+    With `whole_call` (a recording, not a live call) nothing comes out until finish(), and every
+    frame is judged with both voices fitted to the whole call.
+    """
+
+    def __init__(self, encoder: VoiceEncoder, voice: VoicePrint, *, whole_call: bool = False) -> None:
+        self._encoder = encoder
+        self._voice = voice.vector.astype(np.float32)
+        self._audio = np.zeros(0, dtype=np.int16)
+        self._audio_from = 0  # the frame self._audio starts at
+        self._speaking = bytearray()  # every decision from frame self._speaking_from on
+        self._speaking_from = 0
+        self._next_window = 0  # first frame of the next window to consider
+        self._whole_call = whole_call
+        memory = None if whole_call else MEMORY_WINDOWS
+        self._windows: deque[tuple[int, np.ndarray]] = deque(maxlen=memory)  # (centre, vector)
+        self._pending: list[int] = []  # first frames of windows waiting to be embedded
+        self._batch = RECORDING_BATCH if whole_call else LIVE_BATCH
+        self._you = self._voice
+        self._them: np.ndarray | None = None
+        self._released = 0
+        self._last_mine = True
+
+    def feed(self, samples: np.ndarray, decisions: list[bool]) -> list[tuple[bool, bool]]:
+        self._audio = np.concatenate((self._audio, samples.astype(np.int16)))
+        self._speaking.extend(decisions)
+        self._embed_ready_windows(final=False)
+        if self._whole_call:
+            return []
+        return self._release(judged_before=self._pending[0] if self._pending else self._next_window)
+
+    def finish(self) -> list[tuple[bool, bool]]:
+        """Everything still held back, judged with what is known."""
+        self._embed_ready_windows(final=True)
+        return self._release(judged_before=self._speaking_from + len(self._speaking))
+
+    def _heard(self) -> int:
+        audio_end = self._audio_from + self._audio.size // FRAME_SAMPLES
+        return min(audio_end, self._speaking_from + len(self._speaking))
+
+    def _embed_ready_windows(self, final: bool) -> None:
+        heard = self._heard()
+        while self._next_window + WINDOW_FRAMES <= heard or (final and self._next_window < heard):
+            first = self._next_window
+            end = min(first + WINDOW_FRAMES, heard)
+            share = (
+                sum(self._speaking[first - self._speaking_from : end - self._speaking_from]) / WINDOW_FRAMES
+            )
+            if share >= MIN_SPEECH_SHARE:
+                self._pending.append(first)
+            self._next_window += HOP_FRAMES
+        if len(self._pending) >= self._batch or (final and self._pending):
+            windows = [self._window_audio(first, heard) for first in self._pending]
+            for first, vector in zip(self._pending, self._encoder.embed_windows(windows), strict=True):
+                self._windows.append((first + WINDOW_FRAMES // 2, vector))
+            self._pending.clear()
+            if not self._whole_call:
+                self._fit()
+        if final:
+            self._fit()
+
+    def _window_audio(self, first: int, heard: int) -> np.ndarray:
+        start = (first - self._audio_from) * FRAME_SAMPLES
+        audio = self._audio[start : start + WINDOW_FRAMES * FRAME_SAMPLES]
+        short = WINDOW_FRAMES * FRAME_SAMPLES - audio.size
+        return np.pad(audio, (0, short)) if short > 0 else audio  # the last window of a call
+
+    def _fit(self) -> None:
+        """Two voices, yours anchored to the enrolled print, theirs learnt from the call."""
+        if not self._windows:
+            return
+        vectors = np.stack([vector for _, vector in self._windows])
+        if len(vectors) < 2:
+            return
+        likeness = vectors @ self._voice
+        seed = np.argsort(likeness)[: max(1, int(len(vectors) * THEM_SEED_SHARE))]
+        you, them = self._voice, _unit(vectors[seed].mean(axis=0))
+        for _ in range(FIT_ROUNDS):
+            mine = vectors @ you >= vectors @ them
+            if mine.all() or not mine.any():
+                break
+            them = _unit(vectors[~mine].mean(axis=0))
+            you = _unit(self._voice + vectors[mine].mean(axis=0))
+        self._you, self._them = you, them
+
+    def _release(self, judged_before: int) -> list[tuple[bool, bool]]:
+        """Frames in order: speech once every window near it is embedded, pauses at once."""
+        out: list[tuple[bool, bool]] = []
+        nearby: list[tuple[int, np.ndarray]] = []
+        for centre, vector in reversed(self._windows):  # newest first; older ones are settled
+            if centre < self._released - 2 * REACH_FRAMES:
+                break
+            nearby.append((centre, vector))
+        centres = np.array([c for c, _ in nearby], dtype=np.int64)
+        scores = self._scores(np.stack([v for _, v in nearby])) if nearby else np.zeros(0)
+        index = self._released
+        while index < self._speaking_from + len(self._speaking):
+            if not self._speaking[index - self._speaking_from]:
+                out.append((False, False))
+            elif index < judged_before:
+                mine = self._judge_frame(index, centres, scores)
+                out.append((mine, not mine))
+            else:
+                break
+            index += 1
+        self._released = index
+        self._forget()
+        return out
+
+    def _scores(self, vectors: np.ndarray) -> np.ndarray:
+        if self._them is None:
+            return np.ones(len(vectors))  # nobody else heard yet: you
+        return vectors @ self._you - vectors @ self._them
+
+    def _judge_frame(self, index: int, centres: np.ndarray, scores: np.ndarray) -> bool:
+        distance = np.abs(centres - index)
+        near = distance <= REACH_FRAMES
+        if near.any():
+            weights = (REACH_FRAMES + 1 - distance[near]).astype(np.float64)
+            self._last_mine = bool(np.average(scores[near], weights=weights) >= 0)
+        elif distance.size and distance.min() <= 2 * REACH_FRAMES:
+            self._last_mine = bool(scores[int(np.argmin(distance))] >= 0)
+        return self._last_mine
+
+    def _forget(self) -> None:
+        """Drop audio and decisions no window will need again."""
+        if self._whole_call:
+            return  # finish() judges every frame
+        keep = min(self._pending[0] if self._pending else self._next_window, self._released)
+        if keep > self._audio_from:
+            self._audio = self._audio[(keep - self._audio_from) * FRAME_SAMPLES :]
+            self._audio_from = keep
+        if keep > self._speaking_from:
+            del self._speaking[: keep - self._speaking_from]
+            self._speaking_from = keep
 
 
 def attribute_single_microphone(
-    audio: np.ndarray,
-    embedder: VoiceEmbedder,
-    voice: VoicePrint,
-    threshold: float = DEFAULT_THRESHOLD,
+    audio: np.ndarray, encoder: VoiceEncoder, voice: VoicePrint
 ) -> list[tuple[bool, bool]]:
     """(you, them) per 20 ms frame of a recording in which one microphone hears both sides."""
-    frames = speech_frames(audio)
-    labels: list[tuple[int, int, bool | None]] = []
-    for a, b in speech_windows(frames):
-        vector = embedder.embed(audio[a * FRAME_SAMPLES : b * FRAME_SAMPLES])
-        labels.append((a, b, None if vector is None else voice.similarity(vector) >= threshold))
-    out = [(False, False)] * len(frames)
-    for index, (a, b, measured) in enumerate(labels):
-        # Too little speech to measure: take the side of the nearest measured window.
-        mine = measured if measured is not None else _nearest_label(labels, index)
-        for i in range(a, b):
-            out[i] = (mine, not mine)
-    return out
-
-
-def _nearest_label(labels: list[tuple[int, int, bool | None]], index: int) -> bool:
-    for distance in range(1, len(labels)):
-        for j in (index - distance, index + distance):
-            if 0 <= j < len(labels) and labels[j][2] is not None:
-                return bool(labels[j][2])
-    return True
+    attribution = VoiceAttribution(encoder, voice, whole_call=True)
+    activity = ChannelActivity()
+    frames: list[tuple[bool, bool]] = []
+    block = 50 * FRAME_SAMPLES
+    for at in range(0, audio.size, block):
+        samples = audio[at : at + block]
+        frames += attribution.feed(samples, activity.feed(samples))
+    frames += attribution.feed(np.zeros(0, dtype=np.int16), activity.flush())
+    return frames + attribution.finish()

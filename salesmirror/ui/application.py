@@ -35,13 +35,9 @@ from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import SessionStore, StoreError
 from salesmirror.settings import load_settings, save_settings
-from salesmirror.speech.model_folder import ModelError, check_model_folder, load_model, resolve_model
-from salesmirror.speech.speaker_id import (
-    VoiceEmbedder,
-    VoicePrint,
-    installed_speaker_model,
-    load_speaker_model,
-)
+from salesmirror.speech.model_folder import ModelError, check_model_folder, resolve_model
+from salesmirror.speech.speaker_id import VoicePrint
+from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME, VoiceEncoder, installed_voice_encoder
 from salesmirror.ui import theme
 from salesmirror.ui.demo_mode import DemoMode
 from salesmirror.ui.enrolment_dialog import EnrolmentDialog
@@ -281,26 +277,21 @@ class AppController(QObject):
             return None
         try:
             voice = VoicePrint.load(self.paths.voiceprint_file)
-            return SingleMicrophoneSetup(self._voice_embedder_factory(), voice)
+            return SingleMicrophoneSetup(self._voice_encoder_factory(), voice)
         except ModelError as exc:
             self.window.explain_audio_problem(f"{exc} Everything you hear counts as you.")
             return None
 
-    def _voice_embedder_factory(self) -> Callable[[], VoiceEmbedder]:
+    def _voice_encoder_factory(self) -> Callable[[], VoiceEncoder]:
         """Checks now (clear errors), loads later (in the worker that uses it)."""
-        model = self._model_path()
-        if model is None:
-            raise ModelError("Telling voices apart needs a speech model too.")
-        speaker_model = installed_speaker_model(self.paths.models_dir)
-        return lambda: VoiceEmbedder(load_model(model), load_speaker_model(speaker_model))
+        folder = installed_voice_encoder(self.paths.models_dir)
+        return lambda: VoiceEncoder(folder)
 
     def enrol_voice(self) -> None:
         try:
-            factory = self._voice_embedder_factory()
+            factory = self._voice_encoder_factory()
         except ModelError as exc:
-            self.window.explain_audio_problem(
-                f"{exc} Download a speech model and vosk-model-spk-0.4 in the model manager."
-            )
+            self.window.explain_audio_problem(str(exc))
             return
         dialog = EnrolmentDialog(
             self.paths.voiceprint_file,
@@ -402,7 +393,9 @@ class AppController(QObject):
 
     def download_model(self) -> None:
         folder = self._download()
-        if folder is not None:
+        if folder is not None and folder.name == VOICE_ENCODER_NAME:
+            self.window.status.setText("Voice encoder installed: enrol your voice in Settings.")
+        elif folder is not None:
             self.use_model_folder(folder)
 
     def save(self) -> None:

@@ -14,7 +14,8 @@ from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEvent
 from salesmirror.coaching.voice_activity import SAMPLE_RATE
 from salesmirror.speech.model_folder import ModelError
-from salesmirror.speech.speaker_id import ENROLMENT_SENTENCES, VoiceEmbedder, VoicePrint, enroll
+from salesmirror.speech.speaker_id import ENROLMENT_SENTENCES, VoicePrint, enroll
+from salesmirror.speech.voice_encoder import VoiceEncoder
 from salesmirror.ui.background import BackgroundTask
 
 MAX_SECONDS = 40
@@ -27,7 +28,7 @@ class EnrolmentDialog(QDialog):
         self,
         voiceprint_file: Path,
         open_microphone: Callable[[], AudioSource],
-        make_embedder: Callable[[], VoiceEmbedder],
+        make_encoder: Callable[[], VoiceEncoder],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -35,7 +36,7 @@ class EnrolmentDialog(QDialog):
         self.setMinimumWidth(480)
         self._file = voiceprint_file
         self._open_microphone = open_microphone
-        self._make_embedder = make_embedder
+        self._make_encoder = make_encoder
         self._source: AudioSource | None = None
         self._blocks: list[np.ndarray] = []
         self._lock = threading.Lock()
@@ -126,10 +127,10 @@ class EnrolmentDialog(QDialog):
             audio = np.concatenate(self._blocks) if self._blocks else np.zeros(0, np.int16)
         self.message.setText("Measuring your voice…")
         self.record_button.setEnabled(False)
-        make_embedder, target = self._make_embedder, self._file
+        make_encoder, target = self._make_encoder, self._file
 
         def job(report: Callable[[object], None]) -> VoicePrint:
-            voice = enroll(make_embedder(), audio)
+            voice = enroll(make_encoder(), audio)
             voice.save(target)
             return voice
 

@@ -107,7 +107,7 @@ class ModelManagerDialog(QDialog):
         self._fill()
 
     def visible_entries(self) -> list[CatalogueEntry]:
-        return [e for e in self._entries if self.all_languages.isChecked() or e.is_english]
+        return [e for e in self._entries if self.all_languages.isChecked() or e.is_english or e.any_language]
 
     def _fill(self) -> None:
         entries = self.visible_entries()
