@@ -2,7 +2,7 @@
 with Resemblyzer (Apache-2.0), run in NumPy.
 
 Why this model: on the shared recordings it separates two voices in 1.6 s of speech far better
-than Vosk's x-vectors do in 3 s (tests/benchmarks/single_microphone.py), it needs no speech model
+than Vosk's x-vectors did in 3 s (README, Measured), it needs no speech model
 beside it, and its 17 MB of weights run at about 5 s of one core per minute of audio. It is three
 LSTM layers over 40-band mel power frames; the output is a unit vector whose cosine with another
 says how alike two voices sound.
