@@ -62,9 +62,6 @@ class VoicePrint:
     vector: np.ndarray
     speech_seconds: float
 
-    def similarity(self, embedding: np.ndarray) -> float:
-        return float(self.vector @ embedding)
-
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {
@@ -179,7 +176,7 @@ class VoiceAttribution:
                 self._pending.append(first)
             self._next_window += HOP_FRAMES
         if len(self._pending) >= self._batch or (final and self._pending):
-            windows = [self._window_audio(first, heard) for first in self._pending]
+            windows = [self._window_audio(first) for first in self._pending]
             for first, vector in zip(self._pending, self._encoder.embed_windows(windows), strict=True):
                 self._windows.append((first + WINDOW_FRAMES // 2, vector))
             self._pending.clear()
@@ -188,7 +185,7 @@ class VoiceAttribution:
         if final:
             self._fit()
 
-    def _window_audio(self, first: int, heard: int) -> np.ndarray:
+    def _window_audio(self, first: int) -> np.ndarray:
         start = (first - self._audio_from) * FRAME_SAMPLES
         audio = self._audio[start : start + WINDOW_FRAMES * FRAME_SAMPLES]
         short = WINDOW_FRAMES * FRAME_SAMPLES - audio.size
