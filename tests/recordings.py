@@ -126,3 +126,26 @@ def frames_right(segments, turns: list[Turn], you: str, them: str, n: int) -> fl
     you_right = predicted_tenths(segments, Speaker.YOU, n) == reference_tenths(turns, you, duration)
     them_right = predicted_tenths(segments, Speaker.THEM, n) == reference_tenths(turns, them, duration)
     return float((you_right & them_right).mean())
+
+
+def turns_audio(name: str, speaker: str, after_s: float = 0.0) -> np.ndarray:
+    """One speaker's turns of a recording (from `after_s` on), end to end: enrolment material."""
+    audio, _ = soundfile.read(str(CONVERSATIONS / f"{name}.wav"), dtype="int16")
+    parts = [
+        audio[int(t.start * RATE) : int(t.end * RATE)]
+        for t in read_rttm(name)
+        if t.speaker == speaker and t.start >= after_s
+    ]
+    return np.concatenate(parts)
+
+
+def scored_labels(
+    labels: list[tuple[bool, bool]], turns: list[Turn], you: str, them: str
+) -> tuple[float, float]:
+    """(talk-ratio error in points, share of 100 ms frames right) of per-20 ms (you, them) labels."""
+    tracker = TalkTimeTracker()
+    for a, b in labels:
+        tracker.step(a, b)
+    tracker.finish()
+    error = 100 * (tracker.figures().ratio_you - reference_tracker(turns, you, them).figures().ratio_you)
+    return error, frames_right(tracker.segments, turns, you, them, len(labels) // 5)

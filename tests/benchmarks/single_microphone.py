@@ -28,13 +28,12 @@ sys.path.insert(0, str(TESTS))
 from recordings import (
     CONVERSATIONS,
     RATE,
-    frames_right,
     read_rttm,
-    reference_tracker,
+    scored_labels,
     speakers_by_talk_time,
+    turns_audio,
 )
 
-from salesmirror.coaching.talk_time import TalkTimeTracker
 from salesmirror.coaching.voice_activity import FRAME_SAMPLES, ChannelActivity
 from salesmirror.speech.speaker_id import (
     VoiceAttribution,
@@ -52,24 +51,6 @@ VOICE_ENCODER = Path(
 
 def load(name: str) -> np.ndarray:
     return soundfile.read(str(CONVERSATIONS / f"{name}.wav"), dtype="int16")[0]
-
-
-def turns_of(name: str, speaker: str, after_s: float = 0.0) -> np.ndarray:
-    audio = load(name)
-    return np.concatenate(
-        [audio[int(t.start * RATE) : int(t.end * RATE)] for t in read_rttm(name)
-         if t.speaker == speaker and t.start >= after_s]
-    )  # fmt: skip
-
-
-def scored(frames: list[tuple[bool, bool]], turns, you: str, them: str, samples: int) -> tuple[float, float]:
-    """(talk-ratio error in points, share of 100 ms frames right) of per-20 ms (you, them) labels."""
-    tracker = TalkTimeTracker()
-    for a, b in frames:
-        tracker.step(a, b)
-    tracker.finish()
-    error = 100 * (tracker.figures().ratio_you - reference_tracker(turns, you, them).figures().ratio_you)
-    return error, frames_right(tracker.segments, turns, you, them, int(samples / RATE * 10))
 
 
 def ceiling(mix: np.ndarray, turns, you: str) -> list[tuple[bool, bool]]:
@@ -96,11 +77,11 @@ def attribute_live(mix: np.ndarray, encoder: VoiceEncoder, voice: VoicePrint) ->
 def main() -> None:
     encoder = VoiceEncoder(VOICE_ENCODER)
     cases = [
-        (name, speaker, turns_of(other, speaker))
+        (name, speaker, turns_audio(other, speaker))
         for name, other in (("ami_dev00", "ami_dev01"), ("ami_dev01", "ami_dev00"))
         for speaker in ("MEE009", "MEE012")
     ] + [
-        ("pyannote_sample", speaker, turns_of("pyannote_sample", speaker, after_s=18))
+        ("pyannote_sample", speaker, turns_audio("pyannote_sample", speaker, after_s=18))
         for speaker in ("speaker90", "speaker91")
     ]
     print(f"{'':27} {'recording':>20} {'live':>20} {'ceiling':>20}")
@@ -120,8 +101,8 @@ def main() -> None:
             started = time.process_time()
             frames = attribute(mix, encoder, voice)
             spent[label] += time.process_time() - started
-            columns.append(scored(frames, turns, you, them, mix.size))
-        columns.append(scored(ceiling(mix, turns, you), turns, you, them, mix.size))
+            columns.append(scored_labels(frames, turns, you, them))
+        columns.append(scored_labels(ceiling(mix, turns, you), turns, you, them))
         audio_s += mix.size / RATE
         print(f"{name:16} {you:10}" + "".join(f" {e:>+6.1f} pp {100 * r:>8.1f} %" for e, r in columns))
     print("goal: within 8 pp and 80 % of frames")
