@@ -48,7 +48,7 @@ def test_analyze_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture[
     you, them = write_call("ami_dev00", tmp_path)
     assert main(["analyze", "--you", str(you), "--them", str(them)]) == 0
     out = capsys.readouterr().out
-    assert "Your share         72 %  (too much: above 65 %)" in out
+    assert "Your share         71 %  (too much: above 65 %)" in out
     assert "talk time only" in out
 
 

@@ -84,7 +84,8 @@ def test_a_live_call_is_attributed_in_order_and_a_few_seconds_behind(encoder, me
     frames += attribution.feed(np.zeros(0, dtype=np.int16), activity.flush())
     frames += attribution.finish()
     assert len(frames) == 1500
-    assert largest_lag * 0.02 <= 5  # labels follow the call within seconds (voice activity included)
+    # Labels follow the call within seconds: the judge's 3-4 s plus voice activity's 1.2 s.
+    assert largest_lag * 0.02 <= 6
     error, right = _scored(frames, "ami_dev00", "MEE012", "MEE009")
     assert abs(error) < 15 and right > 0.7  # measured: +10.8 pp, 75.3 % (no future to learn from)
 

@@ -115,7 +115,7 @@ def test_a_broken_model_in_the_pipeline_is_reported_and_talk_time_goes_on(tmp_pa
     you, them = write_call("ami_dev01", tmp_path)
     session, problems = analyze_recording({Speaker.YOU: you, Speaker.THEM: them}, broken)
     assert len(problems) == 1 and "could not be loaded" in problems[0]
-    assert session.talk.figures().you_seconds > 10
+    assert session.talk.figures().you_seconds > 9  # MEE009 speaks about 11 s of the 30
 
 
 def test_model_resolution_prefers_command_line_then_settings_then_models_folder(

@@ -23,7 +23,7 @@ from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, Sourc
 from salesmirror.coaching.echo import EchoCanceller
 from salesmirror.coaching.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.coaching.session import CoachingSession, CoachSettings
-from salesmirror.coaching.voice_activity import FRAME_SECONDS, ChannelActivity
+from salesmirror.coaching.voice_activity import ChannelActivity
 from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, SharedModel
 from salesmirror.pipeline.single_microphone import (
     FramesAttributed,
@@ -34,9 +34,9 @@ from salesmirror.pipeline.single_microphone import (
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.model_folder import ModelError
 
-# A live channel that falls this far behind the other (a stalled device) is treated as silent so
+# A live channel that delivers nothing for this long (a stalled device) is treated as silent so
 # the figures keep moving.
-_MAX_LAG_FRAMES = round(2.0 / FRAME_SECONDS)
+_STALL_S = 2.0
 # Flat-out analysis may run this many blocks ahead of the analysis worker and recognisers.
 _FAST_BACKLOG_BLOCKS = 64
 # The UI reads snapshots at 10 Hz; building them more often than this is wasted work.
@@ -86,6 +86,7 @@ class Snapshot:
     them_speaking: bool = False
     recognition: str = "off"  # "off", "loading", "on" or "failed"
     snoozed_for_s: float = 0.0  # how much longer nudges stay silent
+    noisy: tuple[Speaker, ...] = ()  # channels whose noise floor is close to their speech
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +123,14 @@ class CallPipeline:
         self._credits = threading.Semaphore(_FAST_BACKLOG_BLOCKS) if flat_out else None
         self._stopping = threading.Event()
         speakers = [s for source in sources for s in source.speakers]
-        self._activity = {s: ChannelActivity() for s in speakers}
+        # Your own microphone hears you loudest; one microphone for both voices cannot assume that.
+        self._activity = {
+            s: ChannelActivity(own_voice=s is Speaker.YOU and single_microphone is None) for s in speakers
+        }
         self._decided: dict[Speaker, deque[bool]] = {s: deque() for s in speakers}
+        self._skipped = {s: 0 for s in speakers}  # frames a stalled channel was stepped as silent
+        self._flat_out = flat_out
+        self._heard_at = {s: time.monotonic() for s in speakers}  # when each last delivered audio
         self._open_sources = set(speakers)
         # Two streams through speakers: "them" is the reference for removing their echo from you.
         both = Speaker.YOU in speakers and Speaker.THEM in speakers
@@ -152,6 +159,7 @@ class CallPipeline:
 
     def start(self) -> None:
         """Start recognition, the analysis worker and capture; raises if a device cannot open."""
+        self._heard_at = dict.fromkeys(self._heard_at, time.monotonic())
         if self.journal is not None:
             self.journal.start()
         if self._model is not None:
@@ -255,6 +263,7 @@ class CallPipeline:
 
     def _on_audio(self, block: AudioBlock) -> None:
         speaker = block.speaker
+        self._heard_at[speaker] = time.monotonic()
         if speaker in self._open_sources:
             if self._echo is None:
                 self._hear(speaker, block.samples)
@@ -328,16 +337,30 @@ class CallPipeline:
             worker.end()
 
     def _drain_frames(self, final: bool = False) -> None:
-        """Step the session for every frame that all open channels have decided."""
+        """Step the session for every frame that all open channels have decided.
+
+        The slower channel is waited for (the echo search may hold the microphone back
+        a second, a sound server may deliver in bursts). A live channel that has delivered
+        nothing for `_STALL_S` (a stalled device) is stepped as silent; decisions it delivers
+        later for those frames are dropped, never shifted, so its speech stays where it happened.
+        """
         lanes = self._decided
-        you, them = lanes.get(Speaker.YOU), lanes.get(Speaker.THEM)
         while True:
-            ready = [q for s, q in lanes.items() if q or s in self._open_sources]
-            if not any(ready):
+            for speaker, lane in lanes.items():
+                while self._skipped[speaker] and lane:
+                    lane.popleft()
+                    self._skipped[speaker] -= 1
+            ready = {s: q for s, q in lanes.items() if q or s in self._open_sources}
+            if not any(ready.values()):
                 return
-            lagging = [q for q in ready if not q]
-            if lagging and not final and max(len(q) for q in ready) < _MAX_LAG_FRAMES:
-                return  # wait for the slower channel
+            lagging = [s for s, q in ready.items() if not q]
+            if lagging and not final:
+                now = time.monotonic()
+                if self._flat_out or any(now - self._heard_at[s] < _STALL_S for s in lagging):
+                    return  # wait for the slower channel
+                for speaker in lagging:
+                    self._skipped[speaker] += 1
+            you, them = lanes.get(Speaker.YOU), lanes.get(Speaker.THEM)
             self._step(bool(you.popleft()) if you else False, bool(them.popleft()) if them else False)
 
     def _join_recognizers(self) -> None:
@@ -366,6 +389,7 @@ class CallPipeline:
             you_speaking=self._speaking(Speaker.YOU),
             them_speaking=self._speaking(Speaker.THEM),
             recognition=recognition,
+            noisy=tuple(s for s, activity in self._activity.items() if activity.room.noisy),
         )
 
     def _speaking(self, speaker: Speaker) -> bool:
