@@ -21,7 +21,7 @@ from room_noise import with_floor
 from salesmirror.analysis import analyze_recording
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.talk_time import TalkTimeTracker
-from salesmirror.coaching.voice_activity import ChannelActivity, PauseBridge
+from salesmirror.coaching.voice_activity import ChannelActivity, PauseBridge, TurnBridge
 
 
 @pytest.mark.parametrize("name", TWO_SPEAKER_CALLS)
@@ -112,3 +112,24 @@ def test_recent_ratio_forgets_talk_older_than_five_minutes():
     assert figures.ratio_you == pytest.approx(0.5)
     assert figures.recent_ratio_you == pytest.approx(0.0, abs=0.01)
 
+
+def _bridged(frames: list[tuple[bool, bool]]) -> list[tuple[bool, bool]]:
+    bridge = TurnBridge()
+    out = [pair for you, them in frames if (pair := bridge.push(you, them)) is not None]
+    return out + bridge.flush()
+
+
+def test_a_pause_is_bridged_unless_that_side_gave_way():
+    # Them: 1 s, a 0.5 s pause, 1 s. Alone, the pause is theirs.
+    alone = _seconds(1, False, True) + _seconds(0.5, False, False) + _seconds(1, False, True)
+    assert all(them for _, them in _bridged(alone))
+    # You start just as they pause and speak through it: they gave way, their turn ends there.
+    answered = _seconds(0.9, False, True) + _seconds(0.1, True, True)
+    answered += _seconds(0.5, True, False) + _seconds(1, False, True)
+    decided = _bridged(answered)
+    assert [them for _, them in decided[50:75]] == [False] * 25
+    assert all(you for you, _ in decided[45:75])
+    # You talk over them and they keep going: their breath is still their turn (both talking).
+    talked_over = _seconds(0.5, False, True) + _seconds(0.5, True, True)
+    talked_over += _seconds(0.5, True, False) + _seconds(1, True, True)
+    assert all(them for _, them in _bridged(talked_over))

@@ -32,7 +32,7 @@ from salesmirror.coaching.audio_frames import FRAME_SAMPLES, FRAME_SECONDS, SAMP
 from salesmirror.coaching.neural_vad import SileroFrames
 from salesmirror.coaching.room_level import RoomLevel, frame_levels
 
-__all__ = ["FRAME_SAMPLES", "FRAME_SECONDS", "SAMPLE_RATE", "ChannelActivity", "PauseBridge"]
+__all__ = ["FRAME_SAMPLES", "FRAME_SECONDS", "SAMPLE_RATE", "ChannelActivity", "PauseBridge", "TurnBridge"]
 
 DEFAULT_BRIDGE_SECONDS = 0.7
 DEFAULT_AGGRESSIVENESS = 2
@@ -45,6 +45,10 @@ _REGION_WIDEN = 8  # frames on each side of a Silero region where WebRTC's frame
 _ANCHOR_REACH = 2  # frames on each side in which...
 _ANCHORS_NEEDED = 2  # ...this many anchors make a frame a sure sign of the channel's speaker
 _SPEECH_REACH = 15  # frames on each side of sure signs where detected speech is kept
+# Giving way: a pause at least this long (frames), begun at most this long after the other side
+# started speaking (or with the other side starting in it).
+_GIVE_WAY_PAUSE = 20
+_GIVE_WAY_LEAD = 15
 
 P = TypeVar("P")
 
@@ -126,15 +130,74 @@ class PauseBridge:
         return rest
 
 
+class TurnBridge:
+    """Pause bridging for both sides of a call at once.
+
+    Each side's pauses up to `bridge_seconds` are filled, as `PauseBridge` does, except a pause in
+    which the side gave way: it stopped for 0.4 s or more at most 0.3 s after (or while) the other
+    side started, and the other side spoke in the pause. Annotators end a turn there; bridged, a
+    customer's pause as the seller began to answer became a second of both talking and a made-up
+    interruption. A breath while someone talks over you is shorter and stays bridged: talking
+    over someone who keeps talking is still both talking. `push` returns the (you, them)
+    decision for the frame `bridge_seconds` earlier; `flush` the rest.
+    """
+
+    def __init__(self, bridge_seconds: float = DEFAULT_BRIDGE_SECONDS) -> None:
+        self._window = max(1, round(bridge_seconds / FRAME_SECONDS))
+        self._pending: deque[list[bool]] = deque()
+        self._frame = 0
+        self._last_voiced: list[int | None] = [None, None]  # the frame each side last spoke in
+        self._started: list[int | None] = [None, None]  # the frame each side last began speaking
+        self._other_spoke = [False, False]  # whether the other side spoke in each side's pause
+        self._previous = (False, False)
+
+    def push(self, you: bool, them: bool) -> tuple[bool, bool] | None:
+        voiced = (you, them)
+        self._pending.append([you, them])
+        for side in (0, 1):
+            if voiced[side] and not self._previous[side]:
+                self._started[side] = self._frame
+        for side in (0, 1):
+            if not voiced[side]:
+                self._other_spoke[side] = self._other_spoke[side] or voiced[1 - side]
+                continue
+            last = self._last_voiced[side]
+            if last is not None and 1 < self._frame - last <= self._window and not self._gave_way(side, last):
+                for frame in list(self._pending)[last - self._frame : -1]:
+                    frame[side] = True
+            self._last_voiced[side], self._other_spoke[side] = self._frame, False
+        self._previous = voiced
+        self._frame += 1
+        if len(self._pending) > self._window:
+            first, second = self._pending.popleft()
+            return first, second
+        return None
+
+    def _gave_way(self, side: int, last_voiced: int) -> bool:
+        other_started = self._started[1 - side]
+        return (
+            self._frame - last_voiced > _GIVE_WAY_PAUSE
+            and self._other_spoke[side]
+            and other_started is not None
+            and other_started >= last_voiced - _GIVE_WAY_LEAD
+        )
+
+    def flush(self) -> list[tuple[bool, bool]]:
+        rest = [(first, second) for first, second in self._pending]
+        self._pending.clear()
+        return rest
+
+
 class ChannelActivity:
     """The three judges plus the bridge for one channel: int16 blocks in, final 20 ms decisions out.
 
     `own_voice`: this channel is one person's own microphone, so sound far below their voice is
     not them (two streams, headset). Off for the far side and for a single microphone that hears
-    both voices.
+    both voices. `bridged`: fill this channel's pauses here; a two-sided call leaves that to a
+    `TurnBridge` over both channels.
     """
 
-    def __init__(self, own_voice: bool = False) -> None:
+    def __init__(self, own_voice: bool = False, bridged: bool = True) -> None:
         self._webrtc = FrameClassifier()
         self._silero = SileroFrames()
         self.room = RoomLevel(own_voice)
@@ -144,7 +207,7 @@ class ChannelActivity:
         self._regions: _Window[tuple[bool, float]] = _Window(_REGION_WIDEN)
         self._anchors: _Window[tuple[bool, float]] = _Window(_ANCHOR_REACH)
         self._sure: _Window[tuple[bool, float]] = _Window(_SPEECH_REACH)
-        self._bridge = PauseBridge()
+        self._bridge = PauseBridge() if bridged else None
         self._light_window = round(DEFAULT_BRIDGE_SECONDS / FRAME_SECONDS)
         self._frames_since_voice: int | None = None
 
@@ -197,7 +260,11 @@ class ChannelActivity:
         detected, level = frame
         if not sure:
             self.room.heard_background(level)
-        decided = self._bridge.push(detected and sure > 0)
+        speech = detected and sure > 0
+        if self._bridge is None:
+            out.append(speech)
+            return
+        decided = self._bridge.push(speech)
         if decided is not None:
             out.append(decided)
 
@@ -213,4 +280,4 @@ class ChannelActivity:
             self._after_anchors(anchors, frame, out)
         for sure, frame in self._sure.flush():
             self._decide(sure, frame, out)
-        return out + self._bridge.flush()
+        return out + (self._bridge.flush() if self._bridge is not None else [])

@@ -23,7 +23,7 @@ from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, Sourc
 from salesmirror.coaching.echo import EchoCanceller
 from salesmirror.coaching.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.coaching.session import CoachingSession, CoachSettings
-from salesmirror.coaching.voice_activity import ChannelActivity
+from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
 from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, SharedModel
 from salesmirror.pipeline.single_microphone import (
     FramesAttributed,
@@ -123,9 +123,16 @@ class CallPipeline:
         self._credits = threading.Semaphore(_FAST_BACKLOG_BLOCKS) if flat_out else None
         self._stopping = threading.Event()
         speakers = [s for source in sources for s in source.speakers]
+        both = Speaker.YOU in speakers and Speaker.THEM in speakers
+        # Two detected channels are bridged together, so that a pause in which one side gave way
+        # is a turn change (speech lanes given by a script are final as they are).
+        self._turns = TurnBridge() if both and single_microphone is None and speech_lanes is None else None
         # Your own microphone hears you loudest; one microphone for both voices cannot assume that.
         self._activity = {
-            s: ChannelActivity(own_voice=s is Speaker.YOU and single_microphone is None) for s in speakers
+            s: ChannelActivity(
+                own_voice=s is Speaker.YOU and single_microphone is None, bridged=self._turns is None
+            )
+            for s in speakers
         }
         self._decided: dict[Speaker, deque[bool]] = {s: deque() for s in speakers}
         self._skipped = {s: 0 for s in speakers}  # frames a stalled channel was stepped as silent
@@ -133,7 +140,6 @@ class CallPipeline:
         self._heard_at = {s: time.monotonic() for s in speakers}  # when each last delivered audio
         self._open_sources = set(speakers)
         # Two streams through speakers: "them" is the reference for removing their echo from you.
-        both = Speaker.YOU in speakers and Speaker.THEM in speakers
         self._echo = EchoCanceller() if cancel_echo and both else None
         self._model = SharedModel(model_path) if model_path is not None else None
         self._recognizers = {
@@ -352,6 +358,9 @@ class CallPipeline:
                     self._skipped[speaker] -= 1
             ready = {s: q for s, q in lanes.items() if q or s in self._open_sources}
             if not any(ready.values()):
+                if final and self._turns is not None:
+                    for rest in self._turns.flush():
+                        self._step(*rest)
                 return
             lagging = [s for s, q in ready.items() if not q]
             if lagging and not final:
@@ -361,7 +370,13 @@ class CallPipeline:
                 for speaker in lagging:
                     self._skipped[speaker] += 1
             you, them = lanes.get(Speaker.YOU), lanes.get(Speaker.THEM)
-            self._step(bool(you.popleft()) if you else False, bool(them.popleft()) if them else False)
+            pair = (bool(you.popleft()) if you else False, bool(them.popleft()) if them else False)
+            if self._turns is not None:
+                bridged = self._turns.push(*pair)
+                if bridged is None:
+                    continue
+                pair = bridged
+            self._step(*pair)
 
     def _join_recognizers(self) -> None:
         for worker in self._recognizers.values():
