@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from recordings import make_call
+from room_noise import add_noise, at_dbfs
 
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
 from salesmirror.coaching.events import Speaker
@@ -230,3 +232,46 @@ def test_settings_propose_call_audio_name_the_mode_and_show_live_levels(qtbot):
         True,
         True,
     )
+
+
+def test_a_noisy_room_is_said_plainly_while_the_call_goes_on(qtbot):
+    you, them, _ = make_call("ami_trn03")
+    noisy = add_noise(you, "pink", 8)  # a loud fan under the seller's voice
+    controller = AppController(app_paths(), {Speaker.YOU: noisy, Speaker.THEM: them}, playback_speed=FAST)
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    window = controller.window
+    try:
+        assert not window.noise_notice.isVisible()
+        window.start()
+        qtbot.waitUntil(window.noise_notice.isVisible, timeout=20_000)
+        assert window.noise_notice.text() == (
+            "Background noise is high on your microphone: figures may be less exact"
+        )
+        qtbot.waitUntil(lambda: not controller.session.running, timeout=20_000)
+    finally:
+        controller.shutdown()
+
+
+def test_settings_show_each_inputs_noise_floor_beside_its_meter(qtbot):
+    from salesmirror.audio.call_audio import SYSTEM_AUDIO, CallAudioProposal
+    from salesmirror.audio.file_playback import FilePlayback
+
+    fan = at_dbfs("pink", 20, -40)
+    silence = np.zeros_like(fan)
+
+    def play_as_devices(you_device, them_device):
+        return [FilePlayback({Speaker.YOU: fan, Speaker.THEM: silence}, speed=1.0)]
+
+    settings = load_settings(app_paths().settings_file)[0]
+    proposal = CallAudioProposal(SYSTEM_AUDIO, "Call audio: monitor of the default output", "")
+    dialog = SettingsDialog(settings, no_devices, lambda: None, proposal, play_as_devices)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.you_floor.text() != "noise —", timeout=5000)
+    floor = float(dialog.you_floor.text().removeprefix("noise ").removesuffix(" dB"))
+    assert -46 < floor < -40  # pink noise at -40 dBFS, measured in 60 ms blocks
+    assert "high" in dialog.you_floor.toolTip()
+    qtbot.waitUntil(lambda: dialog.them_floor.text() == "noise -60 dB", timeout=5000)
+    assert "low" in dialog.them_floor.toolTip()
+    dialog.reject()

@@ -31,6 +31,7 @@ from salesmirror.ui.widgets.nudge_banner import NudgeBanner
 from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
 
 REFRESH_MS = 100  # the gauge and lights are fed from the pipeline's mailbox at 10 Hz
+_NOISY_WHERE = {Speaker.YOU: "on your microphone", Speaker.THEM: "on the call's audio"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,12 @@ class LiveWindow(QWidget):
         header.addWidget(self.settings_button)
         root.addLayout(header)
         root.addWidget(self.status)
+        self.noise_notice = QLabel()
+        self.noise_notice.setObjectName("noiseNotice")
+        self.noise_notice.setWordWrap(True)
+        self.noise_notice.setStyleSheet("QLabel#noiseNotice { color: #e0a040; }")
+        self.noise_notice.hide()
+        root.addWidget(self.noise_notice)
 
         self.notice = QFrame()
         self.notice.setObjectName("notice")
@@ -375,6 +382,15 @@ class LiveWindow(QWidget):
             self.snoozed.setText(f"Nudges snoozed — {clock(snapshot.snoozed_for_s)} left · resume")
         if snapshot.recognition == "loading":
             self._set_partial("Loading the speech model…")
+        self._show_noise(snapshot.noisy)
+
+    def _show_noise(self, noisy: tuple[Speaker, ...]) -> None:
+        """The mirror is honest: when the room drowns the voices, the figures say so."""
+        where = " and ".join(_NOISY_WHERE[s] for s in noisy)
+        text = f"Background noise is high {where}: figures may be less exact" if noisy else ""
+        if text != self.noise_notice.text():
+            self.noise_notice.setText(text)
+            self.noise_notice.setVisible(bool(text))
 
     def _warn_of_monologue(self, seconds: float) -> None:
         """The soft warning: the timer turns amber two thirds of the way to the monologue nudge,

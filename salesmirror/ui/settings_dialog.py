@@ -34,6 +34,7 @@ from salesmirror.audio.devices import AudioUnavailableError, InputDevice
 from salesmirror.audio.level_probe import FLOOR_DB, LevelProbe
 from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.room_level import NOISY_FLOOR_DB
 from salesmirror.settings import Settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder
 from salesmirror.ui.nudge_settings import NudgeSettingsPage
@@ -79,6 +80,8 @@ class SettingsDialog(QDialog):
         )
         self.you_level = _meter()
         self.them_level = _meter()
+        self.you_floor = _floor_label()
+        self.them_floor = _floor_label()
         self._fill_devices(list_devices, settings)
         self._meter_timer = QTimer(self)
         self._meter_timer.setInterval(100)
@@ -107,9 +110,9 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("You (microphone)", self.you_device)
-        form.addRow("", self.you_level)
+        form.addRow("", _beside(self.you_level, self.you_floor))
         form.addRow("Them (call audio)", self.them_device)
-        form.addRow("", self.them_level)
+        form.addRow("", _beside(self.them_level, self.them_floor))
         form.addRow("", self.headset)
         form.addRow("Mode", self.mode)
         form.addRow("", self.enrol_button)
@@ -201,12 +204,24 @@ class SettingsDialog(QDialog):
     def _show_levels(self) -> None:
         if self._probe is None:
             return
-        levels = self._probe.levels()
-        for speaker, meter in ((Speaker.YOU, self.you_level), (Speaker.THEM, self.them_level)):
+        levels, floors = self._probe.levels(), self._probe.noise_floors()
+        rows = (
+            (Speaker.YOU, self.you_level, self.you_floor),
+            (Speaker.THEM, self.them_level, self.them_floor),
+        )
+        for speaker, meter, floor_label in rows:
             problem = self._probe.problems.get(speaker)
             level = levels.get(speaker)
             meter.setValue(round(level if level is not None else FLOOR_DB))
             meter.setFormat(problem[:60] if problem else f"{meter.value()} dB")
+            floor = floors.get(speaker)
+            floor_label.setText("noise —" if floor is None else f"noise {floor:.0f} dB")
+            loud = floor is not None and floor > NOISY_FLOOR_DB
+            floor_label.setToolTip(
+                "The quietest this input gets: the room, fans and line hiss between words. "
+                + ("It is high: talk-time figures may be less exact." if loud else "It is low: good.")
+            )
+            floor_label.setStyleSheet(f"color: {'#e0a040' if loud else '#9aa4ad'};")
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -243,6 +258,21 @@ class SettingsDialog(QDialog):
         s.model_path = model
         self.nudges.apply(s)
         super().accept()
+
+
+def _floor_label() -> QLabel:
+    label = QLabel("noise —")
+    label.setMinimumWidth(label.fontMetrics().horizontalAdvance("noise −60 dB") + 4)
+    return label
+
+
+def _beside(meter: QProgressBar, label: QLabel) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(meter, 1)
+    layout.addWidget(label)
+    return row
 
 
 def _meter() -> QProgressBar:
