@@ -1,7 +1,8 @@
 """Two-stream attribution with the far side leaking into the microphone: for every two-speaker
-recording, each speaker as "you", echo at -10, -6 and -3 dB (3 ms late), through the same
-pipeline as `analyze --mic --system`. Prints the talk-ratio error against the human turns, the
-share of 100 ms frames attributed correctly, and the processing cost per minute of audio."""
+recording, each speaker as "you", echo at -10, -6 and -3 dB (3 ms late) and line hiss 40 dB under
+each stream, through the same pipeline as `analyze --mic --system`. Prints the talk-ratio error
+against the human turns, the share of 100 ms frames attributed correctly, and the processing cost
+per minute of audio."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from recordings import (
     speakers_by_talk_time,
     with_echo,
 )
+from room_noise import with_floor
 
 from salesmirror.analysis import analyze_recording
 from salesmirror.coaching.events import Speaker
@@ -43,8 +45,9 @@ def main() -> None:
             reference = reference_tracker(turns, you_speaker, them_speaker)
             n = int(you.size / RATE * 10)
             for level in (10, 6, 3):
-                soundfile.write(str(folder / "mic.wav"), with_echo(you, them, level), RATE)
-                soundfile.write(str(folder / "sys.wav"), them, RATE)
+                # A quiet room and a good line: hiss 40 dB under each stream.
+                soundfile.write(str(folder / "mic.wav"), with_floor(with_echo(you, them, level)), RATE)
+                soundfile.write(str(folder / "sys.wav"), with_floor(them, seed=1), RATE)
                 started = time.perf_counter()
                 session, _ = analyze_recording(
                     {Speaker.YOU: folder / "mic.wav", Speaker.THEM: folder / "sys.wav"},
