@@ -1,20 +1,39 @@
 """Plays recorded files as a call: at real-time pace for the window and demos, or flat out for
-`analyze`. Both channels come from one thread in time order, so they stay aligned."""
+`analyze`. Both channels come from one thread in time order, so they stay aligned. Files are
+decoded block by block as they play, so memory does not grow with the length of the call."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-from salesmirror.audio.decode import load_audio
+from salesmirror.audio.decode import AudioFileError, AudioStream
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink, SourceEnded
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.voice_activity import SAMPLE_RATE
 
 _FLAT_OUT_BLOCKS = 20
+
+
+class _Samples:
+    """Decoded samples in memory, read like an `AudioStream`."""
+
+    def __init__(self, samples: np.ndarray) -> None:
+        self._samples = samples
+        self.samples = samples.size
+        self._at = 0
+
+    def read(self, count: int) -> np.ndarray:
+        block = self._samples[self._at : self._at + count]
+        self._at += block.size
+        return block
+
+    def close(self) -> None:
+        pass
 
 
 class FilePlayback:
@@ -26,10 +45,13 @@ class FilePlayback:
     the skipped audio is delivered at once, so the analysis has heard all of it, as a demo needs.
     """
 
-    def __init__(self, tracks: dict[Speaker, np.ndarray], speed: float | None = 1.0) -> None:
+    def __init__(self, tracks: Mapping[Speaker, np.ndarray | AudioStream], speed: float | None = 1.0) -> None:
         if not tracks:
             raise ValueError("FilePlayback needs at least one track")
-        self._tracks = tracks
+        self._tracks = {
+            speaker: _Samples(track) if isinstance(track, np.ndarray) else track
+            for speaker, track in tracks.items()
+        }
         self.speed = speed
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -41,7 +63,7 @@ class FilePlayback:
 
     @property
     def duration_s(self) -> float:
-        return max(len(t) for t in self._tracks.values()) / SAMPLE_RATE
+        return max(t.samples for t in self._tracks.values()) / SAMPLE_RATE
 
     @property
     def paused(self) -> bool:
@@ -71,7 +93,17 @@ class FilePlayback:
 
     @classmethod
     def from_files(cls, paths: dict[Speaker, Path], speed: float | None = 1.0) -> FilePlayback:
-        return cls({speaker: load_audio(path) for speaker, path in paths.items()}, speed)
+        """Play recordings decoded as they go; raises `AudioFileError` for an unusable file."""
+        streams: dict[Speaker, np.ndarray | AudioStream] = {}
+        try:
+            for speaker, path in paths.items():
+                streams[speaker] = AudioStream(path)
+        except Exception:
+            for opened in streams.values():
+                assert isinstance(opened, AudioStream)
+                opened.close()
+            raise
+        return cls(streams, speed)
 
     @property
     def speakers(self) -> tuple[Speaker, ...]:
@@ -90,7 +122,14 @@ class FilePlayback:
             self._thread.join()
 
     def _play(self, sink: BlockSink) -> None:
-        longest = max(len(t) for t in self._tracks.values())
+        try:
+            self._deliver(sink)
+        finally:
+            for track in self._tracks.values():
+                track.close()
+
+    def _deliver(self, sink: BlockSink) -> None:
+        longest = max(t.samples for t in self._tracks.values())
         # Flat out, nobody watches the blocks arrive: bigger blocks cost less per second of audio.
         block_samples = BLOCK_SAMPLES if self.speed is not None else BLOCK_SAMPLES * _FLAT_OUT_BLOCKS
         for offset in range(0, longest, block_samples):
@@ -100,7 +139,12 @@ class FilePlayback:
                 break
             length = min(block_samples, longest - offset)
             for speaker, track in self._tracks.items():
-                block = track[offset : offset + length]
+                try:
+                    block = track.read(length)
+                except AudioFileError as exc:  # damaged further in: end the call with what was heard
+                    for ended in self._tracks:
+                        sink(SourceEnded(ended, error=str(exc)))
+                    return
                 if block.size < length:  # a shorter track: silence until the longer one ends
                     block = np.concatenate((block, np.zeros(length - block.size, np.int16)))
                 sink(AudioBlock(speaker, block))
