@@ -126,3 +126,29 @@ def test_model_resolution_prefers_command_line_then_settings_then_models_folder(
     assert resolve_model(None, str(korean_model), tmp_path) == korean_model.resolve()
     with pytest.raises(ModelError):
         resolve_model(None, str(tmp_path / "gone"), tmp_path)
+
+
+@pytest.mark.vosk
+def test_a_live_recogniser_that_falls_behind_skips_audio_says_so_and_keeps_its_finals(korean_model: Path):
+    """The model is still loading while 11 s of speech arrive; the backlog is capped at 4 s."""
+    from salesmirror.pipeline.recognition import RecognitionSkipped
+    from salesmirror.pipeline.speech_gate import EndOfTurn, ResumeAt
+
+    audio = load_audio(SPEECH / "jfk.flac")
+    model = SharedModel(korean_model)  # not started yet: the worker waits, the queue fills
+    inbox = Inbox()
+    worker = RecognitionWorker(Speaker.YOU, model, inbox.put, live_backlog_s=4.0)
+    worker.start()
+    worker.feed(ResumeAt(0.0))
+    for offset in range(0, audio.size, 960):
+        worker.feed(audio[offset : offset + 960])
+    assert worker.backlog_s <= 4.0  # bounded, whatever arrives
+    model.start()
+    worker.feed(EndOfTurn())
+    worker.end()
+    assert inbox.done.wait(60)
+    worker.join(10)
+    skipped = [i for i in inbox.items if isinstance(i, RecognitionSkipped)]
+    finals = [i for i in inbox.items if isinstance(i, Utterance)]
+    assert len(skipped) == 1 and "your speech is being skipped" in str(skipped[0])
+    assert finals and all(u.end <= 4.5 for u in finals)  # the first 4 s were recognised

@@ -210,6 +210,7 @@ class ChannelActivity:
         self._bridge = PauseBridge() if bridged else None
         self._light_window = round(DEFAULT_BRIDGE_SECONDS / FRAME_SECONDS)
         self._frames_since_voice: int | None = None
+        self.lit_in_last_feed = False  # was the light on at any moment of the last block?
 
     @property
     def in_speech(self) -> bool:
@@ -219,6 +220,7 @@ class ChannelActivity:
         return since is not None and since < self._light_window
 
     def feed(self, samples: np.ndarray) -> list[bool]:
+        self.lit_in_last_feed = self.in_speech
         if self._carry.size:
             samples = np.concatenate((self._carry, samples))
         whole = samples.size - samples.size % FRAME_SAMPLES
@@ -238,6 +240,7 @@ class ChannelActivity:
         self._in_region = probability >= threshold
         if webrtc and self._in_region:
             self._frames_since_voice = 0
+            self.lit_in_last_feed = True
         elif self._frames_since_voice is not None:
             self._frames_since_voice += 1
         widened = self._regions.push(self._in_region, (webrtc, level))

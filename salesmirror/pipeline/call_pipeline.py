@@ -14,7 +14,6 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -24,13 +23,19 @@ from salesmirror.coaching.echo import EchoCanceller
 from salesmirror.coaching.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
-from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, SharedModel
+from salesmirror.pipeline.recognition import (
+    RecognitionSkipped,
+    RecognitionWorker,
+    RecognizerDone,
+    SharedModel,
+)
 from salesmirror.pipeline.single_microphone import (
     FramesAttributed,
     JudgeDone,
     SingleMicrophoneSetup,
     VoiceJudge,
 )
+from salesmirror.pipeline.speech_gate import SpeechGate
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.model_folder import ModelError
 
@@ -107,7 +112,7 @@ class CallPipeline:
         listener: PipelineListener,
         *,
         settings: CoachSettings | None = None,
-        model_path: Path | None = None,
+        model: SharedModel | None = None,
         flat_out: bool = False,
         cancel_echo: bool = False,
         single_microphone: SingleMicrophoneSetup | None = None,
@@ -141,12 +146,14 @@ class CallPipeline:
         self._open_sources = set(speakers)
         # Two streams through speakers: "them" is the reference for removing their echo from you.
         self._echo = EchoCanceller() if cancel_echo and both else None
-        self._model = SharedModel(model_path) if model_path is not None else None
+        self._model = model
         self._recognizers = {
             s: RecognitionWorker(s, self._model, self._inbox.put, _FAST_BACKLOG_BLOCKS if flat_out else 0)
             for s in speakers
             if self._model is not None
         }
+        # Each recogniser hears its channel's speech only, and each turn's end.
+        self._gates = {s: SpeechGate() for s in self._recognizers}
         # One microphone hearing both sides: its speech is judged against your enrolled voice.
         self._judge = VoiceJudge(single_microphone, self._inbox.put) if single_microphone else None
         # Words from a timed script (a demo, or trainers' material): each line reaches the session
@@ -246,7 +253,7 @@ class CallPipeline:
                 self._step_attributed(item.frames)
             elif isinstance(item, JudgeDone):
                 waiting_for.discard(JudgeDone)
-            elif isinstance(item, ModelError):
+            elif isinstance(item, ModelError | RecognitionSkipped):
                 self._listener.on_problem(str(item))
             elif isinstance(item, _Stop) and not stopped:
                 stopped = True
@@ -294,7 +301,9 @@ class CallPipeline:
             self.journal.keep_audio(speaker, samples)
         worker = self._recognizers.get(speaker)
         if worker is not None:
-            worker.feed(samples)
+            voice = self._activity[speaker].lit_in_last_feed
+            for item in self._gates[speaker].push(samples, voice):
+                worker.feed(item)
         if self._judge is not None:
             self._judge.feed(samples, decisions)
             return

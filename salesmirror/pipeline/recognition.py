@@ -10,18 +10,25 @@ from typing import Any
 
 import numpy as np
 
+from salesmirror.coaching.audio_frames import SAMPLE_RATE
 from salesmirror.coaching.events import Speaker
+from salesmirror.pipeline.speech_gate import EndOfTurn, GateOutput, ResumeAt
 from salesmirror.speech.model_folder import ModelError, load_model
 from salesmirror.speech.recognizer import ChannelRecognizer, RecognitionEvent
 
 _END = object()
+# Live, a recogniser may fall this far behind (a busy machine, a model still loading) before audio
+# is skipped; past the second figure it stops giving partial results until it has caught up.
+LIVE_BACKLOG_S = 60.0
+_PARTIALS_BACKLOG_S = 2.0
 
 
 class SharedModel:
-    """Loads the model once, in its own thread, for every channel's recogniser to wait on.
+    """Loads a model once, in its own thread, for every recogniser of every call to wait on.
 
-    Capture starts before the model is ready; the recognisers' queues hold the audio meanwhile, so
-    the first words are not lost.
+    The app starts loading its model at launch (or when one is chosen) and shares it with each
+    call; a call that starts before it is ready keeps its audio in the recognisers' queues
+    meanwhile, so the first words are not lost.
     """
 
     def __init__(self, path: Path) -> None:
@@ -30,9 +37,13 @@ class SharedModel:
         self.model: Any = None
         self.error: str | None = None
         self._thread = threading.Thread(target=self._load, name="model-loader", daemon=True)
+        self._starting = threading.Lock()
 
     def start(self) -> None:
-        self._thread.start()
+        """Begin loading, once; later calls do nothing."""
+        with self._starting:
+            if not self._thread.is_alive() and not self._ready.is_set():
+                self._thread.start()
 
     def _load(self) -> None:
         try:
@@ -56,21 +67,57 @@ class RecognitionWorker:
         model: SharedModel,
         emit: Callable[[object], None],
         max_queued_blocks: int = 0,
+        live_backlog_s: float = LIVE_BACKLOG_S,
     ) -> None:
         self.speaker = speaker
         self._model = model
         self._emit = emit
+        # Flat out, the queue is bounded and the caller waits; live, nobody may wait, so the
+        # backlog is bounded by skipping audio instead (and saying so).
+        self._live = max_queued_blocks == 0
         self._queue: queue.Queue[Any] = queue.Queue(max_queued_blocks)
+        self._backlog_limit = round(live_backlog_s * SAMPLE_RATE)
+        # Samples queued and samples recognised: each counter is written by one thread only.
+        self._queued_total = 0
+        self._done_total = 0
+        self._position_s = 0.0  # session time of the end of what was given to feed()
+        self._skipping = False
         self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"recognizer-{speaker}")
 
     def start(self) -> None:
         self._thread.start()
 
-    def feed(self, samples: np.ndarray) -> None:
-        """Queue a block; blocks the caller only when a bound was set (flat-out file analysis)."""
-        if not self._cancelled.is_set():
-            self._queue.put(samples)
+    def feed(self, item: GateOutput) -> None:
+        """Queue a block (or a gap, or a turn's end); blocks the caller only when a bound was set
+        (flat-out file analysis). Live, audio beyond the backlog limit is skipped: the utterance
+        in progress is closed, and recognition resumes where the audio does."""
+        if self._cancelled.is_set():
+            return
+        if isinstance(item, ResumeAt):
+            self._position_s = item.session_s
+        elif isinstance(item, np.ndarray):
+            self._position_s += item.size / SAMPLE_RATE
+            if self._live and self._backlog + item.size > self._backlog_limit:
+                if not self._skipping:  # said once an episode, as it starts
+                    self._emit(RecognitionSkipped(self.speaker))
+                self._skipping = True
+                return
+            if self._skipping:
+                self._queue.put(EndOfTurn())
+                self._queue.put(ResumeAt(self._position_s - item.size / SAMPLE_RATE))
+                self._skipping = False
+            self._queued_total += item.size
+        self._queue.put(item)
+
+    @property
+    def _backlog(self) -> int:
+        """Samples queued but not yet recognised."""
+        return self._queued_total - self._done_total
+
+    @property
+    def backlog_s(self) -> float:
+        return self._backlog / SAMPLE_RATE
 
     def end(self) -> None:
         self._queue.put(_END)
@@ -90,8 +137,18 @@ class RecognitionWorker:
             item = self._queue.get()
             if item is _END:
                 break
-            if recognizer is not None and not self._cancelled.is_set():
-                self._send(recognizer.accept(item))
+            if recognizer is None or self._cancelled.is_set():
+                if isinstance(item, np.ndarray):
+                    self._done_total += item.size
+                continue
+            if isinstance(item, ResumeAt):
+                recognizer.resume_at(item.session_s)
+            elif isinstance(item, EndOfTurn):
+                self._send(recognizer.end_utterance())
+            else:
+                self._done_total += item.size
+                behind = self._backlog > _PARTIALS_BACKLOG_S * SAMPLE_RATE
+                self._send(recognizer.accept(item, partials=not behind))
         if recognizer is not None:
             self._send(recognizer.finish())
         self._emit(RecognizerDone(self.speaker))
@@ -99,6 +156,20 @@ class RecognitionWorker:
     def _send(self, events: list[RecognitionEvent]) -> None:
         for event in events:
             self._emit(event)
+
+
+class RecognitionSkipped:
+    """A live recogniser fell so far behind that it began skipping one side's speech."""
+
+    def __init__(self, speaker: Speaker) -> None:
+        self.speaker = speaker
+
+    def __str__(self) -> str:
+        side = "your" if self.speaker is Speaker.YOU else "their"
+        return (
+            f"The computer is too busy to recognise every word: some of {side} speech is being "
+            "skipped, so the transcript has gaps. Talk time is not affected."
+        )
 
 
 class RecognizerDone:
