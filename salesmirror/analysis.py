@@ -9,6 +9,7 @@ from salesmirror.coaching.events import Speaker, Utterance
 from salesmirror.coaching.script import load_script, run_script
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions.journal import SessionJournal
 
 
@@ -33,7 +34,7 @@ def analyze_recording(
         [playback],
         collector,
         settings=settings,
-        model_path=model_path,
+        model=SharedModel(model_path) if model_path is not None else None,
         flat_out=True,
         cancel_echo=cancel_echo,
         journal=journal,

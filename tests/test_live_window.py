@@ -275,3 +275,32 @@ def test_settings_show_each_inputs_noise_floor_beside_its_meter(qtbot):
     qtbot.waitUntil(lambda: dialog.them_floor.text() == "noise -60 dB", timeout=5000)
     assert "low" in dialog.them_floor.toolTip()
     dialog.reject()
+
+
+def test_the_speech_model_loads_once_at_launch_and_serves_every_call(qtbot, korean_model, monkeypatch):
+    from salesmirror.pipeline import recognition
+
+    loads: list[Path] = []
+    real_load = recognition.load_model
+
+    def counted_load(path: Path):
+        loads.append(path)
+        return real_load(path)
+
+    monkeypatch.setattr(recognition, "load_model", counted_load)
+    you, them, _ = make_call("ami_trn03")
+    n = 5 * 16_000
+    controller = AppController(
+        app_paths(), {Speaker.YOU: you[:n], Speaker.THEM: them[:n]}, korean_model, playback_speed=FAST
+    )
+    qtbot.addWidget(controller.window)
+    try:
+        qtbot.waitUntil(lambda: len(loads) == 1, timeout=20_000)  # at launch, before any call
+        for _ in range(2):
+            controller.window.start()
+            with qtbot.waitSignal(controller.session.finished, timeout=30_000):
+                pass
+            assert controller.session.snapshot().recognition == "on"
+        assert loads == [korean_model.resolve()]
+    finally:
+        controller.shutdown()

@@ -21,6 +21,7 @@ from salesmirror.analysis import analyze_script
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.coaching.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions import store as store_module
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo
@@ -44,7 +45,7 @@ def play_call(
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)],
         problems,
-        model_path=model,
+        model=SharedModel(model),
         flat_out=True,
         journal=journal,
     )

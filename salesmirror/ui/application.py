@@ -30,6 +30,7 @@ from salesmirror.coaching.script import ScriptError
 from salesmirror.demo import DemoMaterial, bundled_demo, stored_material
 from salesmirror.paths import AppPaths, app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener
+from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo
@@ -75,6 +76,7 @@ class AppController(QObject):
         self.settings, settings_warning = load_settings(paths.settings_file)
         self.recorded_call = recorded_call
         self.model_override = model_override
+        self._model: SharedModel | None = None
         self._apply_call_audio_proposal()
         self.store, store_message = self._open_store()
         self.replays: list[ReplayWindow] = []
@@ -128,7 +130,7 @@ class AppController(QObject):
             self._make_sources(),
             listener,
             settings=self.settings.coach_settings(),
-            model_path=self._model_path(),
+            model=self._shared_model(),
             cancel_echo=self.capture_mode() is CaptureMode.TWO_STREAMS,
             single_microphone=self.single_microphone_setup(),
             journal=self.make_journal(listener.on_problem),
@@ -329,6 +331,17 @@ class AppController(QObject):
         if not self.settings.call_audio_chosen and self.recorded_call is None:
             self.settings.them_device = self.propose_call_audio().them_device
 
+    def _shared_model(self) -> SharedModel | None:
+        """The speech model of this app run: loaded once in the background, shared by every call
+        (a new one only when the user chooses another)."""
+        path = self._model_path()
+        if path is None:
+            self._model = None
+        elif self._model is None or self._model.path != path:
+            self._model = SharedModel(path)
+            self._model.start()
+        return self._model
+
     def _model_path(self) -> Path | None:
         try:
             return resolve_model(self.model_override, self.settings.model_path, self.paths.models_dir)
@@ -345,6 +358,7 @@ class AppController(QObject):
             self.window.set_recognition_available(False, f"{exc} Running on talk time only.")
             return
         self.window.set_recognition_available(model is not None)
+        self._shared_model()  # start loading now, so the first call finds it ready
 
     def check_microphone(self) -> None:
         try:

@@ -11,13 +11,14 @@ from _calls import korean_model, long_call
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.coaching.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.recognition import SharedModel
 
 
 def run(minutes: float, with_vosk: bool) -> float:
     you, them = long_call(minutes)
     playback = FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)
     model = korean_model() if with_vosk else None
-    pipeline = CallPipeline([playback], ProblemCollector(), model_path=model, flat_out=True)
+    pipeline = CallPipeline([playback], ProblemCollector(), model=SharedModel(model), flat_out=True)
     started = time.perf_counter()
     pipeline.start()
     pipeline.wait()

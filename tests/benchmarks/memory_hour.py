@@ -13,6 +13,7 @@ from _calls import base_call, korean_model
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink, SourceEnded
 from salesmirror.coaching.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.recognition import SharedModel
 
 
 def rss_mb() -> float:
@@ -54,7 +55,7 @@ class TiledCall:
 def measure(minutes: float, with_vosk: bool) -> None:
     source = TiledCall(minutes)
     pipeline = CallPipeline(
-        [source], ProblemCollector(), model_path=korean_model() if with_vosk else None, flat_out=True
+        [source], ProblemCollector(), model=SharedModel(korean_model()) if with_vosk else None, flat_out=True
     )
     samples: list[tuple[float, float]] = []
     pipeline.start()
