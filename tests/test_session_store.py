@@ -45,7 +45,7 @@ def play_call(
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)],
         problems,
-        model=SharedModel(model),
+        model=SharedModel(model) if model else None,
         flat_out=True,
         journal=journal,
     )

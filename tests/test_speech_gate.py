@@ -12,7 +12,7 @@ from room_noise import add_noise, with_floor
 
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.voice_activity import ChannelActivity
-from salesmirror.pipeline.speech_gate import EndOfTurn, ResumeAt, SpeechGate
+from salesmirror.pipeline.speech_gate import TURN_END_S, EndOfTurn, ResumeAt, SpeechGate
 
 
 def _gated(audio: np.ndarray) -> list[tuple[float, float]]:
@@ -23,7 +23,7 @@ def _gated(audio: np.ndarray) -> list[tuple[float, float]]:
     for offset in range(0, audio.size, 960):
         block = audio[offset : offset + 960]
         activity.feed(block)
-        for item in gate.push(block, activity.lit_in_last_feed):
+        for item in gate.push(block, activity.heard_voice_within(TURN_END_S)):
             if isinstance(item, ResumeAt):
                 at = item.session_s
                 spans.append((at, at))

@@ -210,7 +210,7 @@ class ChannelActivity:
         self._bridge = PauseBridge() if bridged else None
         self._light_window = round(DEFAULT_BRIDGE_SECONDS / FRAME_SECONDS)
         self._frames_since_voice: int | None = None
-        self.lit_in_last_feed = False  # was the light on at any moment of the last block?
+        self._voiced_in_feed = False  # did both detectors hear a voice in the last block?
 
     @property
     def in_speech(self) -> bool:
@@ -219,8 +219,14 @@ class ChannelActivity:
         since = self._frames_since_voice
         return since is not None and since < self._light_window
 
+    def heard_voice_within(self, seconds: float) -> bool:
+        """Did both detectors hear a voice in the last block, or within `seconds` before its end?
+        (What a recogniser's gate asks: is this channel speaking, or just paused?)"""
+        since = self._frames_since_voice
+        return self._voiced_in_feed or (since is not None and since * FRAME_SECONDS < seconds)
+
     def feed(self, samples: np.ndarray) -> list[bool]:
-        self.lit_in_last_feed = self.in_speech
+        self._voiced_in_feed = False
         if self._carry.size:
             samples = np.concatenate((self._carry, samples))
         whole = samples.size - samples.size % FRAME_SAMPLES
@@ -240,7 +246,7 @@ class ChannelActivity:
         self._in_region = probability >= threshold
         if webrtc and self._in_region:
             self._frames_since_voice = 0
-            self.lit_in_last_feed = True
+            self._voiced_in_feed = True
         elif self._frames_since_voice is not None:
             self._frames_since_voice += 1
         widened = self._regions.push(self._in_region, (webrtc, level))

@@ -35,7 +35,7 @@ from salesmirror.pipeline.single_microphone import (
     SingleMicrophoneSetup,
     VoiceJudge,
 )
-from salesmirror.pipeline.speech_gate import SpeechGate
+from salesmirror.pipeline.speech_gate import TURN_END_S, SpeechGate
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.model_folder import ModelError
 
@@ -301,7 +301,7 @@ class CallPipeline:
             self.journal.keep_audio(speaker, samples)
         worker = self._recognizers.get(speaker)
         if worker is not None:
-            voice = self._activity[speaker].lit_in_last_feed
+            voice = self._activity[speaker].heard_voice_within(TURN_END_S)
             for item in self._gates[speaker].push(samples, voice):
                 worker.feed(item)
         if self._judge is not None:

@@ -50,6 +50,8 @@ class SharedModel:
             self.model = load_model(self.path)
         except ModelError as exc:
             self.error = str(exc)
+        except Exception as exc:  # out of memory, a broken library: said, never a silent wait
+            self.error = f"The speech model in {self.path} could not be loaded ({exc})."
         finally:
             self._ready.set()
 

@@ -3,8 +3,9 @@
 Vosk costs about as much on silence as on speech (0.06-0.08 s of one core a second), and its own
 endpointing waits 0.5-2 s of trailing silence before it gives a final result. The gate passes a
 channel's audio to its recogniser only while the channel's voice activity hears a voice, with the
-half second before it (so first syllables are kept), and ends the utterance as soon as voice
-activity ends the turn: the final result follows the last word by the 0.7 s the light lingers.
+half second before it (so first syllables are kept), and ends the utterance once the voice has
+been quiet for `TURN_END_S`: the final result follows the last word by about half a second.
+Shorter pauses stay inside one utterance, so a sentence with a breath in it is still one line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from salesmirror.coaching.audio_frames import SAMPLE_RATE
 
 PREROLL_S = 0.5
+TURN_END_S = 0.45
 
 
 @dataclass(frozen=True, slots=True)
