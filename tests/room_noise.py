@@ -63,7 +63,8 @@ def clicks(size: int, seed: int = 1) -> np.ndarray:
     while at < size:
         for _ in range(rng.integers(2, 9)):  # one word
             key = _keystroke(rng) * 10 ** (rng.uniform(-6, 3) / 20)
-            out[at : at + key.size] += key[: out.size - at]
+            fits = max(0, min(key.size, out.size - at))
+            out[at : at + fits] += key[:fits]
             at += int(rng.lognormal(np.log(0.17), 0.3) * RATE)
         at += int((rng.uniform(0.15, 0.4) if rng.random() < 0.85 else rng.uniform(1.0, 3.0)) * RATE)
     out = out[:size]

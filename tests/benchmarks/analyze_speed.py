@@ -30,7 +30,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=30.0, help="talk-time-only call length")
     parser.add_argument("--vosk-minutes", type=float, default=2.0, help="call length with Vosk")
+    parser.add_argument("--quick", action="store_true", help="short calls, to prove the script runs")
     args = parser.parse_args()
+    if args.quick:
+        args.minutes, args.vosk_minutes = 0.5, 0.25
     talk_only = run(args.minutes, with_vosk=False)
     print(f"analyze, talk time only: {talk_only:7.0f}x real time ({args.minutes:.0f}-minute call)")
     vosk = run(args.vosk_minutes, with_vosk=True)

@@ -28,7 +28,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument("--quick", action="store_true", help="five seconds at 4x, to prove the script runs")
     args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.speed = 5.0, 4.0
     app = QApplication([])
     you, them = base_call()
     n = int(args.seconds * 16_000)

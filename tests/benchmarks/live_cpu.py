@@ -34,7 +34,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--model", action="store_true", help="recognise with the Korean Vosk model")
+    parser.add_argument("--quick", action="store_true", help="five seconds, to prove the script runs")
     args = parser.parse_args()
+    if args.quick:
+        args.seconds = 5.0
     app = QApplication([])
     you, them = base_call()
     n = int(args.seconds * 16_000)

@@ -84,6 +84,8 @@ def main() -> None:
         ("pyannote_sample", speaker, turns_audio("pyannote_sample", speaker, after_s=18))
         for speaker in ("speaker90", "speaker91")
     ]
+    if "--quick" in sys.argv:  # one case, to prove the script runs
+        cases = cases[:1]
     print(f"{'':27} {'recording':>20} {'live':>20} {'ceiling':>20}")
     print(f"{'recording':16} {'you':10}" + f" {'ratio':>9} {'frames':>10}" * 3)
     spent = {"enrolment": 0.0, "recording": 0.0, "live": 0.0}
