@@ -14,6 +14,7 @@ import pytest
 BENCHMARKS = Path(__file__).parent / "benchmarks"
 # Each script and a line its output must contain.
 EXPECTED = {
+    "analyze_memory.py": "--mic/--system",
     "analyze_speed.py": "x real time",
     "echo_attribution.py": "frames right",
     "final_latency.py": "final results over",

@@ -1,4 +1,4 @@
-"""Processor time of the whole live app while a recorded call plays through the window at real
+"""Processor time and peak memory of the whole live app while a recorded call plays through the window at real
 time: the noisy two-minute call of the benchmarks (typing under your voice, line hiss under
 theirs), talk time only or with the Korean Vosk model. Prints the share of one core.
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 
@@ -58,6 +59,8 @@ def main() -> None:
     what = "with the Korean model" if args.model else "talk time only"
     print(f"{salesmirror.__file__}: {what}, {args.seconds:.0f} s call")
     print(f"whole app: {100 * cpu / wall:.1f} % of one core ({cpu:.1f} s of processor time in {wall:.1f} s)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kB
+    print(f"peak memory (RSS): {peak:.0f} MB")
 
 
 if __name__ == "__main__":
