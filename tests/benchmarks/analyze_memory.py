@@ -34,14 +34,16 @@ def write_stereo(path: Path, audio: np.ndarray) -> None:
             out.write(np.stack((up16, up16), axis=1))
 
 
-# Runs the CLI in this child and reports the child's own peak RSS (Linux: kB) on the last line.
+# Runs the CLI in this child and reports its peak RSS in kB on the last line. VmHWM counts only
+# this program (getrusage's maxrss would include the parent's pages the child had before exec).
 _CHILD = """
-import resource, runpy, sys
+import runpy, sys
 sys.argv = ["salesmirror", *sys.argv[1:]]
 try:
     runpy.run_module("salesmirror", run_name="__main__")
 finally:
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    status = open("/proc/self/status").read().splitlines()
+    print(next(line.split()[1] for line in status if line.startswith("VmHWM")), file=sys.stderr)
 """
 
 
