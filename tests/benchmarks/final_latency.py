@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 
-from _calls import TESTS, base_call, korean_model
-
-sys.path.insert(0, str(TESTS))
-from room_noise import add_noise, with_floor
+from _calls import korean_model, noisy_call
 
 import salesmirror
 from salesmirror.audio.file_playback import FilePlayback
@@ -57,9 +53,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print each final's end and lateness")
     args = parser.parse_args()
     seconds = 10.0 if args.quick else args.seconds
-    you, them = base_call()
-    n = int(seconds * 16_000)
-    you, them = add_noise(you[:n], "clicks", 20), with_floor(them[:n])
+    you, them = noisy_call(seconds)
     arrivals = Arrivals()
     playback = FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=1.0)
     model = SharedModel(korean_model())  # as the app does: loaded at launch, before the call

@@ -13,17 +13,13 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import sys
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SALESMIRROR_HOME", "/tmp/salesmirror-bench")
 
-from _calls import TESTS, base_call, korean_model
+from _calls import korean_model, noisy_call
 from PySide6.QtWidgets import QApplication
-
-sys.path.insert(0, str(TESTS))
-from room_noise import add_noise, with_floor
 
 import salesmirror
 from salesmirror.coaching.events import Speaker
@@ -40,9 +36,7 @@ def main() -> None:
     if args.quick:
         args.seconds = 5.0
     app = QApplication([])
-    you, them = base_call()
-    n = int(args.seconds * 16_000)
-    you, them = add_noise(you[:n], "clicks", 20), with_floor(them[:n])
+    you, them = noisy_call(args.seconds)
     controller = AppController(
         app_paths(),
         {Speaker.YOU: you, Speaker.THEM: them},
