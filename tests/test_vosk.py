@@ -152,3 +152,26 @@ def test_a_live_recogniser_that_falls_behind_skips_audio_says_so_and_keeps_its_f
     finals = [i for i in inbox.items if isinstance(i, Utterance)]
     assert len(skipped) == 1 and "your speech is being skipped" in str(skipped[0])
     assert finals and all(u.end <= 4.5 for u in finals)  # the first 4 s were recognised
+
+
+@pytest.mark.vosk
+def test_a_damaged_model_that_still_loads_ends_the_analysis_with_one_clear_line(
+    korean_model: Path, tmp_path: Path
+):
+    """A copy of the real model with random bytes over its decoding graph: the folder check
+    passes, the model loads, and creating a recogniser fails. The call must still end."""
+    import random
+    import shutil
+    import time
+
+    from salesmirror.analysis import analyze_recording
+
+    damaged = tmp_path / "damaged-model"
+    shutil.copytree(korean_model, damaged)
+    (damaged / "graph" / "HCLr.fst").write_bytes(random.Random(1).randbytes(5000))
+    you, them = write_call("ami_dev01", tmp_path)
+    started = time.monotonic()
+    session, problems = analyze_recording({Speaker.YOU: you, Speaker.THEM: them}, damaged)
+    assert time.monotonic() - started < 30
+    assert problems and all("damaged" in p or "could not" in p for p in problems)
+    assert session.talk.figures().you_seconds > 9  # talk time went on without words

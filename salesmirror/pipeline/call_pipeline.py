@@ -164,6 +164,7 @@ class CallPipeline:
         self._frames_heard = {s: 0 for s in speakers}
         self._latest = Snapshot(recognition="loading" if self._model else "off")
         self._model_error_reported = False
+        self._recognition_failed = False  # a recogniser could not be made, or stopped
         self._published_at = 0.0
         self._thread = threading.Thread(target=self._run, name="analysis")
         self.finished = threading.Event()
@@ -254,6 +255,7 @@ class CallPipeline:
             elif isinstance(item, JudgeDone):
                 waiting_for.discard(JudgeDone)
             elif isinstance(item, ModelError | RecognitionSkipped):
+                self._recognition_failed |= isinstance(item, ModelError)
                 self._listener.on_problem(str(item))
             elif isinstance(item, _Stop) and not stopped:
                 stopped = True
@@ -396,7 +398,9 @@ class CallPipeline:
     def _publish(self) -> None:
         recognition = "off"
         if self._model is not None:
-            if self._model.error:
+            if self._recognition_failed:
+                recognition = "failed"
+            elif self._model.error:
                 recognition = "failed"
                 if not self._model_error_reported:
                     self._model_error_reported = True

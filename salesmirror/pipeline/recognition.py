@@ -133,8 +133,7 @@ class RecognitionWorker:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        model = self._model.wait()
-        recognizer = ChannelRecognizer(model, self.speaker) if model is not None else None
+        recognizer = self._make_recognizer()
         while True:
             item = self._queue.get()
             if item is _END:
@@ -143,17 +142,44 @@ class RecognitionWorker:
                 if isinstance(item, np.ndarray):
                     self._done_total += item.size
                 continue
-            if isinstance(item, ResumeAt):
-                recognizer.resume_at(item.session_s)
-            elif isinstance(item, EndOfTurn):
-                self._send(recognizer.end_utterance())
-            else:
-                self._done_total += item.size
-                behind = self._backlog > _PARTIALS_BACKLOG_S * SAMPLE_RATE
-                self._send(recognizer.accept(item, partials=not behind))
+            try:
+                self._recognise(recognizer, item)
+            except Exception as exc:  # a damaged model can fail mid-call: say so, drain the rest
+                self._emit(ModelError(f"Speech recognition stopped on the {self.speaker} side ({exc})."))
+                recognizer = None
         if recognizer is not None:
-            self._send(recognizer.finish())
+            try:
+                self._send(recognizer.finish())
+            except Exception as exc:
+                self._emit(ModelError(f"Speech recognition stopped on the {self.speaker} side ({exc})."))
         self._emit(RecognizerDone(self.speaker))
+
+    def _make_recognizer(self) -> ChannelRecognizer | None:
+        """The channel's recogniser, or None (and said why) when the model cannot make one: a
+        damaged model passes the folder check and loads, then fails here."""
+        model = self._model.wait()
+        if model is None:
+            return None
+        try:
+            return ChannelRecognizer(model, self.speaker)
+        except Exception as exc:
+            self._emit(
+                ModelError(
+                    f"The speech model in {self._model.path} could not recognise speech ({exc}); "
+                    "it may be damaged: download it again in the model manager. Running on talk time only."
+                )
+            )
+            return None
+
+    def _recognise(self, recognizer: ChannelRecognizer, item: object) -> None:
+        if isinstance(item, ResumeAt):
+            recognizer.resume_at(item.session_s)
+        elif isinstance(item, EndOfTurn):
+            self._send(recognizer.end_utterance())
+        elif isinstance(item, np.ndarray):
+            self._done_total += item.size
+            behind = self._backlog > _PARTIALS_BACKLOG_S * SAMPLE_RATE
+            self._send(recognizer.accept(item, partials=not behind))
 
     def _send(self, events: list[RecognitionEvent]) -> None:
         for event in events:
