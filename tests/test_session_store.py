@@ -158,6 +158,17 @@ def test_a_damaged_database_is_kept_aside_and_a_new_one_started(tmp_path: Path) 
     assert store.sessions() == []
 
 
+def test_two_damaged_databases_in_the_same_second_are_both_kept(tmp_path: Path) -> None:
+    first, second = b"first damaged file" * 200, b"second damaged file" * 200
+    (tmp_path / "sessions.db").write_bytes(first)
+    SessionStore(tmp_path).close()
+    (tmp_path / "sessions.db").unlink()
+    (tmp_path / "sessions.db").write_bytes(second)
+    SessionStore(tmp_path).close()
+    kept = sorted(p.read_bytes() for p in tmp_path.glob("sessions.damaged-*.db"))
+    assert kept == sorted([first, second])
+
+
 def test_a_locked_database_gives_a_clear_message_and_is_not_touched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -159,8 +159,14 @@ class SessionStore:
         return connection
 
     def _keep_damaged_aside(self) -> Path:
+        """Move the damaged file (and its WAL files) to a name no earlier one has: two damaged
+        databases kept aside in the same second must not overwrite each other."""
         stamp = now_utc().strftime("%Y%m%d-%H%M%S")
         kept = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
+        again = 1
+        while any(Path(f"{kept}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
+            again += 1
+            kept = self.path.with_name(f"{self.path.stem}.damaged-{stamp}-{again}{self.path.suffix}")
         for suffix in ("", "-wal", "-shm"):
             source = Path(f"{self.path}{suffix}")
             if source.exists():
