@@ -223,3 +223,19 @@ def test_bad_demo_commands_get_one_clear_line(capsys, args: list[str], message: 
         code = exc.code
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_presentation_mode_shows_what_was_said_as_text_not_markup(qtbot, demo_app) -> None:
+    from salesmirror.coaching.events import Nudge, Speaker, Utterance
+
+    controller = demo_app(speed=4.0)
+    controller.present()
+    shown = controller.presentation
+    assert shown is not None
+    qtbot.addWidget(shown)
+    said = "<b>our</b> <img src=x> invoices & <i>exports</i> break"
+    shown.show_utterance(Utterance(Speaker.THEM, 1.0, 2.0, said))
+    assert "&lt;b&gt;our&lt;/b&gt; &lt;img src=x&gt; invoices &amp; &lt;i&gt;exports" in shown.said.text()
+    shown.show_nudge(Nudge(2.0, "problem", "They just mentioned a problem — ask why", f'"{said}"'))
+    assert shown.evidence.textFormat() == Qt.TextFormat.PlainText
+    assert said in shown.evidence.text()

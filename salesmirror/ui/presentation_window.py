@@ -5,6 +5,7 @@ fires. Keys suit a presenter remote: Space plays or pauses, → / PageDown jumps
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
@@ -133,10 +134,12 @@ class PresentationWindow(QWidget):
         self.why.setWordWrap(True)
         self.why.setStyleSheet("font-size: 22pt; line-height: 130%;")
         self.evidence = QLabel()
+        self.evidence.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the customer
         self.evidence.setWordWrap(True)
         self.evidence.setObjectName("muted")
         self.evidence.setStyleSheet("font-size: 16pt;")
         self.history = QLabel()
+        self.history.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the customer
         self.history.setWordWrap(True)
         self.history.setObjectName("muted")
         self.history.setStyleSheet("font-size: 16pt;")
@@ -227,7 +230,9 @@ class PresentationWindow(QWidget):
         who = "You" if utterance.speaker is Speaker.YOU else "Them"
         colour = theme.YOU if utterance.speaker is Speaker.YOU else theme.THEM
         text = utterance.text if len(utterance.text) <= 160 else utterance.text[:157] + "…"
-        self.said.setText(f"<span style='color:{colour.name()}'><b>{who}:</b></span> {text}")
+        # What was said is shown as written, never as markup ("<b>" in a transcript stays "<b>").
+        said = html.escape(text)
+        self.said.setText(f"<span style='color:{colour.name()}'><b>{who}:</b></span> {said}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.timer.stop()
