@@ -39,6 +39,15 @@ class AppPaths:
         return self.data_dir / "voiceprint.json"
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parents readable only by this user, whatever the umask
+    (with umask 000, a plain mkdir would leave the data folder writable by everyone)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+        os.chmod(path, 0o700)
+
+
 def app_paths() -> AppPaths:
     home = os.environ.get("SALESMIRROR_HOME")
     if home:

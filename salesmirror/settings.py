@@ -11,6 +11,7 @@ from pathlib import Path
 from salesmirror.coaching.nudges import NudgeSettings
 from salesmirror.coaching.playbook import playbook
 from salesmirror.coaching.session import CoachSettings
+from salesmirror.paths import make_private_folder
 
 
 @dataclass
@@ -112,7 +113,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically, so a crash mid-write never leaves a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     data = asdict(settings)
     data.update(data.pop("unknown"))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")

@@ -303,3 +303,20 @@ def test_stored_json_matches_the_analyze_output(tmp_path: Path) -> None:
 
     exported = json.loads(export(SessionStore(tmp_path).load(journal.session_id or 0), "json"))
     assert exported == json.loads(json.dumps(session.summary()))
+
+
+def test_every_folder_the_store_creates_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from salesmirror.settings import Settings, save_settings
+
+    data = tmp_path / "profile" / "data"
+    previous = os.umask(0)
+    try:
+        SessionStore(data / "sessions").close()
+        save_settings(Settings(), tmp_path / "profile" / "config" / "settings.json")
+    finally:
+        os.umask(previous)
+    for folder in (tmp_path / "profile", data, data / "sessions", tmp_path / "profile" / "config"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from salesmirror.coaching.events import Nudge, Segment, Speaker, Utterance, Word
+from salesmirror.paths import make_private_folder
 from salesmirror.sessions.records import SessionRow, StoredSession
 
 DATABASE_NAME = "sessions.db"
@@ -121,7 +122,7 @@ class SessionStore:
 
     def _make_private_folder(self) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            make_private_folder(self.folder)
             os.chmod(self.folder, 0o700)  # calls are private: only this user may read them
         except OSError as exc:
             raise StoreError(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.error import HTTPError, URLError
 
+from salesmirror.paths import make_private_folder
 from salesmirror.resource_files import resource_path
 from salesmirror.speech.model_folder import ModelError, check_model_folder
 from salesmirror.speech.voice_encoder import (
@@ -154,7 +155,7 @@ def download_model(
 ) -> Path:
     """Download, verify and unpack one model archive; returns the model folder."""
     cancel = cancel or threading.Event()
-    models_dir.mkdir(parents=True, exist_ok=True)
+    make_private_folder(models_dir)
     archive_name = PurePosixPath(url.split("?", maxsplit=1)[0]).name or "model.zip"
     partial = models_dir / f"{archive_name}.downloading"
     _fetch(url, partial, on_progress, cancel)

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from salesmirror.coaching.voice_activity import FRAME_SAMPLES, SAMPLE_RATE, ChannelActivity
+from salesmirror.paths import make_private_folder
 from salesmirror.speech.model_folder import ModelError
 from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME, VoiceEncoder
 
@@ -63,7 +64,7 @@ class VoicePrint:
     speech_seconds: float
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
         data = {
             "encoder": VOICE_ENCODER_NAME,
             "vector": self.vector.tolist(),
