@@ -129,6 +129,31 @@ def main(argv: list[str] | None = None) -> int:
     except (AudioFileError, ScriptError, ModelError, UsageError, StoreError) as exc:
         print(f"salesmirror: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `salesmirror ... | head`: the reader has all it wanted
+        # Point stdout at nothing so the interpreter's last flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # never a traceback at the edge: one line, the detail in a log
+        log = _log_unexpected(exc)
+        print(
+            f"salesmirror: error: something unexpected went wrong ({type(exc).__name__}: {exc}); "
+            f"the details are in {log}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+
+
+def _log_unexpected(exc: Exception) -> Path:
+    """Append the traceback to the private log file and return its path."""
+    import traceback
+
+    from salesmirror.paths import app_paths, make_private_folder
+
+    log = app_paths().data_dir / "logs" / "salesmirror-cli.log"
+    make_private_folder(log.parent)
+    with log.open("a", encoding="utf-8", errors="backslashreplace") as out:
+        out.write("".join(traceback.format_exception(exc)) + "\n")
+    return log
 
 
 class UsageError(ValueError):

@@ -155,3 +155,40 @@ def test_analyze_microphone_and_system_audio_removes_the_echo(tmp_path: Path, ca
     argv = ["analyze", "--mic", str(tmp_path / "mic.wav"), "--system", str(tmp_path / "system.wav")]
     assert main([*argv, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["talk_ratio_you"] < 0.06
+
+
+def test_an_unexpected_failure_is_one_line_and_exit_2_with_the_detail_in_a_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A lone surrogate in a script's text cannot be printed: no traceback, one line."""
+    script = tmp_path / "call.jsonl"
+    script.write_text('{"start": 1.0, "end": 2.0, "speaker": "them", "text": "bad \\ud800 text"}\n')
+    assert main(["analyze", "--script", str(script), "--json"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "something unexpected went wrong" in err[0]
+    log = Path(err[0].rsplit("the details are in ", 1)[1])
+    assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path):
+    """`salesmirror analyze ... | head`: the reader left; no BrokenPipeError traceback."""
+    script = Path(__file__).parent / "data" / "playbook" / "calls" / "badly_run_pitch.jsonl"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from salesmirror.cli import main; import sys; sys.exit(main(sys.argv[1:]))",
+            "analyze",
+            "--script",
+            str(script),
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, SALESMIRROR_HOME=str(tmp_path)),
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before a byte is written
+    err = child.stderr.read().decode()
+    child.wait(60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err
