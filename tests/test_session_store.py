@@ -320,3 +320,27 @@ def test_every_folder_the_store_creates_is_private_whatever_the_umask(tmp_path: 
         os.umask(previous)
     for folder in (tmp_path / "profile", data, data / "sessions", tmp_path / "profile" / "config"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_many_processes_starting_together_on_a_new_profile_all_open_the_store(tmp_path: Path) -> None:
+    """Forty processes, each waiting for the same moment (imports done), then opening the store."""
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "sessions"
+    opener = (
+        "import sys, time; from pathlib import Path; from salesmirror.sessions.store import SessionStore\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "SessionStore(Path(sys.argv[1])).close()"
+    )
+    moment = str(time.time() + 6.0)
+    children = [
+        subprocess.Popen([sys.executable, "-c", opener, str(folder), moment], stderr=subprocess.PIPE)
+        for _ in range(40)
+    ]
+    failures = [c.stderr.read().decode() for c in children if c.wait(60) != 0]  # type: ignore[union-attr]
+    assert failures == []
+    store = SessionStore(folder)
+    assert store.sessions() == []
+    store.close()

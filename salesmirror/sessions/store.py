@@ -66,7 +66,11 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def migrate(connection: sqlite3.Connection, target: int = LATEST_VERSION) -> None:
-    """Bring the schema up to `target`."""
+    """Bring the schema up to `target`.
+
+    Each step takes the write lock first and looks at the version again under it, so several
+    SalesMirror processes starting together on a new profile apply each step exactly once (the
+    others wait for the lock, then find it done)."""
     start = connection.execute("PRAGMA user_version").fetchone()[0]
     if start > LATEST_VERSION:
         raise StoreError(
@@ -74,13 +78,32 @@ def migrate(connection: sqlite3.Connection, target: int = LATEST_VERSION) -> Non
             "update SalesMirror to open it."
         )
     for version, sql in migrations():
-        if start < version <= target:
-            try:
-                connection.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
-            except sqlite3.Error:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
+        if not start < version <= target:
+            continue
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] < version:
+                for statement in _statements(sql):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {version}")
+            connection.execute("COMMIT")
+        except sqlite3.Error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+
+def _statements(sql: str) -> list[str]:
+    """A migration's SQL as single statements (triggers keep their inner semicolons)."""
+    statements, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
 
 
 def now_utc() -> datetime:
