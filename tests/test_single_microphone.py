@@ -214,3 +214,81 @@ def test_enrolment_dialog_records_stores_and_deletes_the_voice(qtbot, encoder):
     dialog.delete_button.click()
     assert not target.exists()
     assert dialog.message.text() == "Your voice print is deleted."
+
+
+def _crafted_checkpoint(path: Path, offset: object, shape: tuple, strides: tuple, count: int) -> None:
+    """A legacy checkpoint with one float tensor whose layout (and stored count) we choose."""
+    import struct
+    import sys
+    import types
+
+    torch_utils = types.ModuleType("torch._utils")
+
+    def _rebuild_tensor_v2(*args):  # only its name is pickled
+        return args
+
+    _rebuild_tensor_v2.__module__, _rebuild_tensor_v2.__qualname__ = "torch._utils", "_rebuild_tensor_v2"
+    torch_utils._rebuild_tensor_v2 = _rebuild_tensor_v2  # type: ignore[attr-defined]
+    torch = types.ModuleType("torch")
+
+    class FloatStorage:  # only its name is pickled
+        pass
+
+    FloatStorage.__module__, FloatStorage.__qualname__ = "torch", "FloatStorage"
+    torch.FloatStorage = FloatStorage  # type: ignore[attr-defined]
+    saved = {name: sys.modules.get(name) for name in ("torch", "torch._utils")}
+    sys.modules.update({"torch": torch, "torch._utils": torch_utils})
+    try:
+
+        class Stored:
+            pass
+
+        stored = Stored()
+
+        class Writer(pickle.Pickler):
+            def persistent_id(self, obj):
+                return ("storage", FloatStorage, "0", "cpu", count) if obj is stored else None
+
+        class Tensor:
+            def __reduce__(self):
+                return (_rebuild_tensor_v2, (stored, offset, shape, strides, False, {}))
+
+        with path.open("wb") as out:
+            for header in (0x1950A86A20F9469CFC6C, 1001, {}):
+                pickle.dump(header, out, protocol=2)
+            Writer(out, protocol=2).dump({"weight": Tensor()})
+            pickle.dump(["0"], out, protocol=2)
+            out.write(struct.pack("<q", count) + np.arange(4, dtype=np.float32).tobytes())
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+@pytest.mark.parametrize(
+    ("offset", "shape", "strides", "count"),
+    [
+        (0, (2, 2), (2, 1), 4),  # the honest layout, as a control
+        (0, (4,), (-1000,), 4),  # a negative stride would read before the data
+        (-8, (2,), (1,), 4),  # a negative offset likewise
+        (0, (3, 3), (1_000_000, 1), 4),  # past the end
+        (0, (-2,), (1,), 4),  # a negative size
+        ("0", (2,), (1,), 4),  # not a number at all
+        (0, (2,), (1,), 10**12),  # claims far more data than the file holds
+    ],
+)
+def test_crafted_tensor_layouts_are_refused_before_any_memory_is_read(
+    tmp_path: Path, offset, shape, strides, count
+):
+    from salesmirror.speech.torch_weights import WeightsError, read_legacy_checkpoint
+
+    path = tmp_path / "pretrained.pt"
+    _crafted_checkpoint(path, offset, shape, strides, count)
+    if (offset, shape, strides, count) == (0, (2, 2), (2, 1), 4):
+        weights = read_legacy_checkpoint(path)
+        assert weights["weight"].tolist() == [[0.0, 1.0], [2.0, 3.0]]
+        return
+    with pytest.raises(WeightsError):
+        read_legacy_checkpoint(path)

@@ -40,8 +40,23 @@ class _TensorView:
     strides: tuple[int, ...]
 
 
-def _tensor_view(storage_key: str, offset: int, shape: Any, strides: Any, *_: Any) -> _TensorView:
-    return _TensorView(storage_key, int(offset), tuple(shape), tuple(strides))
+def _tensor_view(storage_key: str, offset: Any, shape: Any, strides: Any, *_: Any) -> _TensorView:
+    try:
+        view = _TensorView(
+            str(storage_key), _index(offset), tuple(map(_index, shape)), tuple(map(_index, strides))
+        )
+    except (TypeError, ValueError) as exc:
+        raise WeightsError(f"a tensor has an impossible layout ({exc})") from None
+    if len(view.shape) != len(view.strides):
+        raise WeightsError("a tensor has an impossible layout (shape and strides differ in length)")
+    return view
+
+
+def _index(value: Any) -> int:
+    """A whole, non-negative number from the file (a crafted file may hold anything here)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{value!r} is not a size, an offset or a stride")
+    return value
 
 
 class _StateDictUnpickler(pickle.Unpickler):
@@ -78,24 +93,29 @@ def read_legacy_checkpoint(path: Path) -> Any:
             root = unpickler.load()
             keys = unpickler.load()
             storages: dict[str, np.ndarray] = {}
+            size = path.stat().st_size
             for key in keys:
                 dtype = np.dtype(_STORAGE_DTYPES[unpickler.storage_types[str(key)]])
                 (count,) = struct.unpack("<q", f.read(8))
+                # Never read (or allocate) more than the file holds.
+                if not 0 <= count * dtype.itemsize <= size - f.tell():
+                    raise WeightsError("the checkpoint is cut short or claims more data than it holds")
                 raw = f.read(count * dtype.itemsize)
-                if len(raw) != count * dtype.itemsize:
-                    raise WeightsError("the checkpoint is cut short")
                 storages[str(key)] = np.frombuffer(raw, dtype=dtype)
-    except (pickle.UnpicklingError, EOFError, struct.error, KeyError) as exc:
+            return _materialise(root, storages)
+    except (pickle.UnpicklingError, EOFError, struct.error, KeyError, TypeError) as exc:
         raise WeightsError(f"it could not be read ({exc})") from None
-    return _materialise(root, storages)
 
 
 def _materialise(value: Any, storages: dict[str, np.ndarray]) -> Any:
     if isinstance(value, _TensorView):
         flat = storages[value.storage_key]
         itemsize = flat.itemsize
-        end = value.offset + sum((n - 1) * s for n, s in zip(value.shape, value.strides, strict=True)) + 1
-        if value.shape and end > flat.size:
+        if 0 in value.shape:
+            return np.zeros(value.shape, dtype=flat.dtype)
+        # Every index the view can reach, with sizes, offset and strides all non-negative.
+        last = value.offset + sum((n - 1) * s for n, s in zip(value.shape, value.strides, strict=True))
+        if last >= flat.size:
             raise WeightsError("a tensor reaches past its stored data")
         return np.lib.stride_tricks.as_strided(
             flat[value.offset :], value.shape, [s * itemsize for s in value.strides]
