@@ -192,3 +192,36 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path):
     err = child.stderr.read().decode()
     child.wait(60)
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_signal_ends_the_call_cleanly_and_the_app_exits(tmp_path: Path, signal_name: str):
+    """Ctrl+C, a logout or a closed terminal: the call is stored as finished, not left to be
+    'recovered' at the next start, and the settings are saved."""
+    import signal
+    import time
+
+    from salesmirror.sessions.store import SessionStore
+
+    you, them = write_call("ami_trn03", tmp_path)
+    home = tmp_path / "home"
+    env = dict(os.environ, SALESMIRROR_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "salesmirror", "--you", str(you), "--them", str(them)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    sessions = home / "data" / "sessions"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (sessions / "sessions.db").exists():
+        time.sleep(0.1)
+    time.sleep(3)  # a few seconds of the call are stored
+    child.send_signal(getattr(signal, signal_name))
+    assert child.wait(10) is not None
+    assert "Traceback" not in (child.stderr.read() if child.stderr else "")
+    store = SessionStore(sessions)
+    [row] = store.sessions()
+    store.close()
+    assert row.state == "finished" and row.duration_s > 1
+    assert (home / "config" / "settings.json").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import shutil
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -427,6 +428,27 @@ class AppController(QObject):
             self.store.close()
 
 
+def end_on_signals(app: QApplication) -> QTimer:
+    """Ctrl+C, a logout (SIGTERM) or a closed terminal (SIGHUP) end the app as its window would:
+    settings saved, the call stopped and stored as finished. Python runs signal handlers only
+    between its own bytecodes and Qt's event loop runs none, so a timer wakes Python a few times
+    a second; the handler only schedules the close on the event loop."""
+
+    def close_everything(signum: int, frame: object) -> None:
+        QTimer.singleShot(0, app.closeAllWindows)
+        QTimer.singleShot(0, app.quit)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)  # Windows has no SIGHUP
+        if number is not None:
+            signal.signal(number, close_everything)
+    wake = QTimer(app)
+    wake.setInterval(200)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+    return wake
+
+
 def run_app(
     recorded_call: dict[Speaker, np.ndarray] | None = None,
     model_override: Path | None = None,
@@ -444,6 +466,7 @@ def run_app(
         QTimer.singleShot(0, controller.window.start)
     if present:
         QTimer.singleShot(0, controller.present)
+    end_on_signals(app)
     code = app.exec()
     controller.shutdown()
     return code
@@ -458,6 +481,7 @@ def run_presented_session(session_id: int) -> int:
     controller = AppController(app_paths())
     controller.window.show()
     QTimer.singleShot(0, lambda: controller.present_session(session_id))
+    end_on_signals(app)
     code = app.exec()
     controller.shutdown()
     return code
@@ -471,4 +495,5 @@ def run_replay(store: SessionStore, session_id: int) -> int:
     app.setStyleSheet(theme.STYLESHEET)
     window = ReplayWindow(store, session_id)
     window.show()
+    end_on_signals(app)
     return app.exec()
