@@ -141,3 +141,45 @@ def test_a_voice_encoder_wheel_with_unusable_weights_is_refused(tmp_path: Path):
     with pytest.raises(DownloadError, match="voice encoder in the download cannot be used"):
         unpack_model(_wheel_with(tmp_path, b"not weights"), tmp_path / "models")
     assert list((tmp_path / "models").iterdir()) == []
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_written(tmp_path: Path):
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("model/am/final.mdl", b"\0" * (64 * 2**20))  # 64 MB of zeros, about 64 kB packed
+    models = tmp_path / "models"
+    models.mkdir()
+    with pytest.raises(DownloadError, match="would expand to 64 MB"):
+        unpack_model(bomb, models)
+    assert list(models.iterdir()) == []
+
+
+def _patched(archive: Path, offsets: list[int], value: bytes) -> None:
+    data = bytearray(archive.read_bytes())
+    for at in offsets:
+        data[at : at + len(value)] = value
+    archive.write_bytes(bytes(data))
+
+
+def _header_offsets(archive: Path) -> tuple[int, int]:
+    """Where the one entry's local header and central directory record start."""
+    data = archive.read_bytes()
+    return data.index(b"PK\x03\x04"), data.index(b"PK\x01\x02")
+
+
+def test_encrypted_or_unsupported_archives_are_refused_with_a_reason(tmp_path: Path):
+    models = tmp_path / "models"
+    models.mkdir()
+    for name, field, value, reason in (
+        ("encrypted.zip", (6, 8), b"\x01\x00", "is encrypted"),  # general purpose flag, bit 0
+        ("aes.zip", (8, 10), b"\x63\x00", "cannot be unpacked"),  # compression method 99
+    ):
+        archive = tmp_path / name
+        archive.write_bytes(model_zip())
+        with zipfile.ZipFile(archive) as z:
+            assert len(z.infolist()) >= 1
+        local, central = _header_offsets(archive)
+        _patched(archive, [local + field[0], central + field[1]], value)
+        with pytest.raises(DownloadError, match=reason):
+            unpack_model(archive, models)
+        assert [p.name for p in models.iterdir()] == []

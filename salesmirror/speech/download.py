@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -217,6 +218,42 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
+# The largest official Vosk model unpacks to about 4 GB from a 2.3 GB zip; anything far beyond
+# these is not a model but a zip bomb.
+_MAX_UNPACKED = 16 * 2**30
+_MAX_RATIO = 50
+_FREE_MARGIN = 200 * 2**20
+
+
+def _check_contents(zipped: zipfile.ZipFile, archive: Path, staging: Path, models_dir: Path) -> None:
+    """Refuse before writing anything: entries outside the folder, encrypted entries, contents
+    far larger than a model or than the archive, or more than the disk has room for."""
+    root = staging.resolve()
+    total = 0
+    for member in zipped.infolist():
+        target = (staging / member.filename).resolve()
+        if not target.is_relative_to(root) or member.filename.startswith(("/", "\\")):
+            raise DownloadError(
+                f"The archive {archive.name} tries to write outside the models folder "
+                f"({member.filename}); it was refused."
+            )
+        if member.flag_bits & 0x1:
+            raise DownloadError(f"The archive {archive.name} is encrypted; a model never is.")
+        total += member.file_size
+    packed = max(1, archive.stat().st_size)
+    if total > _MAX_UNPACKED or total > _MAX_RATIO * packed:
+        raise DownloadError(
+            f"The archive {archive.name} would expand to {total / 2**20:.0f} MB from "
+            f"{packed / 2**20:.1f} MB, far more than any model; it was refused."
+        )
+    free = shutil.disk_usage(models_dir).free
+    if total + _FREE_MARGIN > free:
+        raise DownloadError(
+            f"There is not enough room to unpack the model: it needs {total / 2**20:.0f} MB and "
+            f"{free / 2**20:.0f} MB are free in {models_dir}."
+        )
+
+
 def unpack_model(archive: Path, models_dir: Path) -> Path:
     """Unpack a model zip into `models_dir`, refusing any entry that would land outside it."""
     base = archive.name.removesuffix(".downloading").removesuffix(".zip")
@@ -226,17 +263,12 @@ def unpack_model(archive: Path, models_dir: Path) -> Path:
     try:
         try:
             with zipfile.ZipFile(archive) as zipped:
-                root = staging.resolve()
-                for member in zipped.infolist():
-                    target = (staging / member.filename).resolve()
-                    if not target.is_relative_to(root) or member.filename.startswith(("/", "\\")):
-                        raise DownloadError(
-                            f"The archive {archive.name} tries to write outside the models folder "
-                            f"({member.filename}); it was refused."
-                        )
+                _check_contents(zipped, archive, staging, models_dir)
                 zipped.extractall(staging)
-        except zipfile.BadZipFile:
-            raise DownloadError(f"{archive.name} is not a valid zip archive.") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise DownloadError(f"{archive.name} is not a valid zip archive ({exc}).") from None
+        except NotImplementedError as exc:  # an unsupported compression method
+            raise DownloadError(f"{archive.name} cannot be unpacked: {exc}.") from None
         if (staging / WEIGHTS_IN_WHEEL).is_file():
             model_root = _voice_encoder_from_wheel(staging)
         else:
