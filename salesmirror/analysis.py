@@ -12,6 +12,8 @@ from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions.journal import SessionJournal
 
+_BLOCK_SAMPLES = 16_000  # a second of a single-microphone recording at a time
+
 
 def analyze_recording(
     tracks: dict[Speaker, Path],
@@ -67,16 +69,20 @@ def analyze_single_microphone(
     journal: SessionJournal | None = None,
 ) -> CoachingSession:
     """One microphone heard both sides: enrol from `enrolment`, attribute each stretch of `mix`."""
-    from salesmirror.audio.decode import load_audio
+    from salesmirror.audio.decode import AudioStream, load_audio
     from salesmirror.speech.speaker_id import attribute_single_microphone, enroll
     from salesmirror.speech.voice_encoder import VoiceEncoder
 
-    mixed, enrolled = load_audio(mix), load_audio(enrolment)
+    mixed, enrolled = AudioStream(mix), load_audio(enrolment)
     encoder = VoiceEncoder(voice_encoder_path)
     session = CoachingSession(settings, observer=journal)
     if journal is not None:
         journal.start()
-    for you, them in attribute_single_microphone(mixed, encoder, enroll(encoder, enrolled)):
+    try:
+        frames = attribute_single_microphone(mixed.blocks(_BLOCK_SAMPLES), encoder, enroll(encoder, enrolled))
+    finally:
+        mixed.close()
+    for you, them in frames:
         session.on_frame(you, them)
     session.finish()
     if journal is not None:

@@ -7,6 +7,7 @@ otherwise need 13 GB before the first second is analysed. `load_audio` is for sh
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,11 @@ class AudioStream:
         block, self._ready = self._ready[:count], self._ready[count:]
         self._delivered += block.size
         return block
+
+    def blocks(self, size: int) -> Iterator[np.ndarray]:
+        """The rest of the recording, `size` samples at a time (the last block may be shorter)."""
+        while (block := self.read(size)).size:
+            yield block
 
     def _decode_more(self) -> None:
         try:

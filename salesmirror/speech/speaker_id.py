@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,6 +154,7 @@ class VoiceAttribution:
         self._speaking.extend(decisions)
         self._embed_ready_windows(final=False)
         if self._whole_call:
+            self._forget()
             return []
         return self._release(judged_before=self._pending[0] if self._pending else self._next_window)
 
@@ -212,66 +214,96 @@ class VoiceAttribution:
 
     def _release(self, judged_before: int) -> list[tuple[bool, bool]]:
         """Frames in order: speech once every window near it is embedded, pauses at once."""
-        out: list[tuple[bool, bool]] = []
+        first, heard = self._released, self._speaking_from + len(self._speaking)
+        speaking = np.frombuffer(self._speaking, dtype=np.uint8)[first - self._speaking_from :].astype(bool)
+        stop = heard
+        if judged_before < heard:  # up to the first speech frame that still waits for windows
+            waiting = np.flatnonzero(speaking[max(0, judged_before - first) :])
+            if waiting.size:
+                stop = max(judged_before, first) + int(waiting[0])
+        speaking = speaking[: stop - first]
         nearby: list[tuple[int, np.ndarray]] = []
         for centre, vector in reversed(self._windows):  # newest first; older ones are settled
-            if centre < self._released - 2 * REACH_FRAMES:
+            if centre < first - 2 * REACH_FRAMES:
                 break
             nearby.append((centre, vector))
         centres = np.array([c for c, _ in nearby], dtype=np.int64)
         scores = self._scores(np.stack([v for _, v in nearby])) if nearby else np.zeros(0)
-        index = self._released
-        while index < self._speaking_from + len(self._speaking):
-            if not self._speaking[index - self._speaking_from]:
-                out.append((False, False))
-            elif index < judged_before:
-                mine = self._judge_frame(index, centres, scores)
-                out.append((mine, not mine))
-            else:
-                break
-            index += 1
-        self._released = index
+        mine = self._judge(first, speaking, centres, scores)
+        self._released = stop
         self._forget()
-        return out
+        return [(bool(m), bool(s and not m)) for m, s in zip(mine & speaking, speaking, strict=True)]
 
     def _scores(self, vectors: np.ndarray) -> np.ndarray:
         if self._them is None:
             return np.ones(len(vectors))  # nobody else heard yet: you
         return vectors @ self._you - vectors @ self._them
 
-    def _judge_frame(self, index: int, centres: np.ndarray, scores: np.ndarray) -> bool:
-        distance = np.abs(centres - index)
-        near = distance <= REACH_FRAMES
-        if near.any():
-            weights = (REACH_FRAMES + 1 - distance[near]).astype(np.float64)
-            self._last_mine = bool(np.average(scores[near], weights=weights) >= 0)
-        elif distance.size and distance.min() <= 2 * REACH_FRAMES:
-            self._last_mine = bool(scores[int(np.argmin(distance))] >= 0)
-        return self._last_mine
+    def _judge(self, first: int, speaking: np.ndarray, centres: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Is each frame from `first` on yours? The windows centred within REACH_FRAMES of a frame
+        vote, the nearer the louder; failing those, the nearest window within twice that; failing
+        that, the frame goes with the speech before it. Linear in frames and windows."""
+        count = speaking.size
+        mine = np.zeros(count, dtype=bool)
+        if count == 0:
+            return mine
+        decided = np.zeros(count, dtype=bool)
+        if centres.size:
+            # Triangular weights as a convolution of the windows' scores laid out on the frames.
+            pad = REACH_FRAMES
+            inside = (centres >= first - pad) & (centres < first + count + pad)
+            at = centres[inside] - first + pad
+            votes, voters = np.zeros(count + 2 * pad), np.zeros(count + 2 * pad)
+            np.add.at(votes, at, scores[inside])
+            np.add.at(voters, at, 1.0)
+            kernel = (REACH_FRAMES + 1 - np.abs(np.arange(-REACH_FRAMES, REACH_FRAMES + 1))).astype(
+                np.float64
+            )
+            weighted = np.convolve(votes, kernel, mode="same")[pad : pad + count]
+            weight = np.convolve(voters, kernel, mode="same")[pad : pad + count]
+            decided = weight > 0
+            mine[decided] = weighted[decided] >= 0
+            order = np.argsort(centres, kind="stable")
+            ordered = centres[order]
+            frames = np.arange(first, first + count)
+            right = np.clip(np.searchsorted(ordered, frames), 0, ordered.size - 1)
+            left = np.clip(right - 1, 0, ordered.size - 1)
+            nearest = np.where(np.abs(ordered[right] - frames) <= np.abs(ordered[left] - frames), right, left)
+            distance = np.abs(ordered[nearest] - frames)
+            fallback = ~decided & (distance <= 2 * REACH_FRAMES)
+            mine[fallback] = scores[order[nearest[fallback]]] >= 0
+            decided |= fallback
+        # Speech with no window in reach goes with the speech before it.
+        carried = self._last_mine
+        for index in np.flatnonzero(speaking):
+            if decided[index]:
+                carried = bool(mine[index])
+            else:
+                mine[index] = carried
+        self._last_mine = carried
+        return mine
 
     def _forget(self) -> None:
-        """Drop audio and decisions no window will need again."""
-        if self._whole_call:
-            return  # finish() judges every frame
-        keep = min(self._pending[0] if self._pending else self._next_window, self._released)
+        """Drop audio and decisions no window will need again (a recording keeps every decision,
+        one byte a frame, since finish() judges every frame; its audio is dropped all the same)."""
+        next_needed = self._pending[0] if self._pending else self._next_window
+        keep = next_needed if self._whole_call else min(next_needed, self._released)
         if keep > self._audio_from:
             self._audio = self._audio[(keep - self._audio_from) * FRAME_SAMPLES :]
             self._audio_from = keep
-        if keep > self._speaking_from:
+        if not self._whole_call and keep > self._speaking_from:
             del self._speaking[: keep - self._speaking_from]
             self._speaking_from = keep
 
 
 def attribute_single_microphone(
-    audio: np.ndarray, encoder: VoiceEncoder, voice: VoicePrint
+    blocks: Iterable[np.ndarray], encoder: VoiceEncoder, voice: VoicePrint
 ) -> list[tuple[bool, bool]]:
-    """(you, them) per 20 ms frame of a recording in which one microphone hears both sides."""
+    """(you, them) per 20 ms frame of a recording in which one microphone hears both sides, given
+    as blocks of audio in order (a file is streamed, never held whole)."""
     attribution = VoiceAttribution(encoder, voice, whole_call=True)
     activity = ChannelActivity()
-    frames: list[tuple[bool, bool]] = []
-    block = 50 * FRAME_SAMPLES
-    for at in range(0, audio.size, block):
-        samples = audio[at : at + block]
-        frames += attribution.feed(samples, activity.feed(samples))
-    frames += attribution.feed(np.zeros(0, dtype=np.int16), activity.flush())
-    return frames + attribution.finish()
+    for samples in blocks:
+        attribution.feed(samples, activity.feed(samples))
+    attribution.feed(np.zeros(0, dtype=np.int16), activity.flush())
+    return attribution.finish()

@@ -1,7 +1,10 @@
-"""Peak memory of `salesmirror analyze` against the length of the call, in each mode: a 10- and a
-60-minute recording at 48 kHz stereo (tiled from the shared recordings, with typing and line
-hiss), analysed by the CLI in a child process; the child's peak RSS is printed. Recordings are
-decoded block by block, so the two should differ little.
+"""Peak memory and processor time of `salesmirror analyze` against the length of the call, in each
+mode: a 10- and a 60-minute recording at 48 kHz stereo (tiled from the shared recordings, with
+typing and line hiss), analysed by the CLI in a child process; the child's peak RSS and processor
+time are printed. Recordings are decoded block by block, so memory should differ little, and
+processor time should grow in proportion to the length. `--mono` (one microphone, both voices
+mixed, enrolled from another part of the recordings) runs when the voice encoder is installed
+(`make test` fetches it; SALESMIRROR_TEST_VOICE_ENCODER names its folder).
 
     .venv/bin/python tests/benchmarks/analyze_memory.py [--minutes 10 60] [--quick]
 """
@@ -9,6 +12,7 @@ decoded block by block, so the two should differ little.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -20,9 +24,15 @@ import soxr
 from _calls import TESTS, long_call
 
 sys.path.insert(0, str(TESTS))
+from recordings import turns_audio
 from room_noise import add_noise, with_floor
 
+from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME
+
 RATE = 48_000
+VOICE_ENCODER = Path(
+    os.environ.get("SALESMIRROR_TEST_VOICE_ENCODER", TESTS.parent / ".venv" / VOICE_ENCODER_NAME)
+)
 
 
 def write_stereo(path: Path, audio: np.ndarray) -> None:
@@ -34,21 +44,23 @@ def write_stereo(path: Path, audio: np.ndarray) -> None:
             out.write(np.stack((up16, up16), axis=1))
 
 
-# Runs the CLI in this child and reports its peak RSS in kB on the last line. VmHWM counts only
-# this program (getrusage's maxrss would include the parent's pages the child had before exec).
+# Runs the CLI in this child and reports its peak RSS in kB and its processor time on the last
+# line. VmHWM counts only this program (getrusage's maxrss would include the parent's pages the
+# child had before exec).
 _CHILD = """
-import runpy, sys
+import runpy, sys, time
 sys.argv = ["salesmirror", *sys.argv[1:]]
 try:
     runpy.run_module("salesmirror", run_name="__main__")
 finally:
     status = open("/proc/self/status").read().splitlines()
-    print(next(line.split()[1] for line in status if line.startswith("VmHWM")), file=sys.stderr)
+    peak = next(line.split()[1] for line in status if line.startswith("VmHWM"))
+    print(peak, time.process_time(), file=sys.stderr)
 """
 
 
-def peak_mb(args: list[str]) -> float:
-    """Peak RSS of one `salesmirror analyze` process, in MB."""
+def peak_and_cpu(args: list[str]) -> tuple[float, float]:
+    """Peak RSS (MB) and processor time (s) of one `salesmirror analyze` process."""
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, "analyze", *args, "--json"],
         check=False,
@@ -57,7 +69,8 @@ def peak_mb(args: list[str]) -> float:
     )
     if done.returncode != 0:
         raise SystemExit(done.stderr)
-    return int(done.stderr.strip().splitlines()[-1]) / 1024
+    peak, cpu = done.stderr.strip().splitlines()[-1].split()
+    return int(peak) / 1024, float(cpu)
 
 
 def main() -> None:
@@ -66,17 +79,31 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one minute, to prove the script runs")
     args = parser.parse_args()
     lengths = [1.0] if args.quick else args.minutes
-    print(f"{'call':>8} {'--you/--them':>14} {'--mic/--system':>16}")
+    modes = ["--you/--them", "--mic/--system"] + (["--mono"] if VOICE_ENCODER.is_dir() else [])
+    print(f"{'call':>8}" + "".join(f" {mode:>22}" for mode in modes))
     for minutes in lengths:
         you, them = long_call(minutes)
+        you, them = add_noise(you, "clicks", 20), with_floor(them)
         with tempfile.TemporaryDirectory() as folder:
-            you_path, them_path = Path(folder) / "you.wav", Path(folder) / "them.wav"
-            write_stereo(you_path, add_noise(you, "clicks", 20))
-            write_stereo(them_path, with_floor(them))
-            tracks = peak_mb(["--you", str(you_path), "--them", str(them_path)])
-            echo = peak_mb(["--mic", str(you_path), "--system", str(them_path)])
-        print(f"{minutes:>5.0f} min {tracks:>11.0f} MB {echo:>13.0f} MB")
-    print("(peak RSS of each analyze process)")
+            paths = {name: Path(folder) / f"{name}.wav" for name in ("you", "them", "mix", "me")}
+            write_stereo(paths["you"], you)
+            write_stereo(paths["them"], them)
+            runs = {
+                "--you/--them": ["--you", str(paths["you"]), "--them", str(paths["them"])],
+                "--mic/--system": ["--mic", str(paths["you"]), "--system", str(paths["them"])],
+            }
+            if "--mono" in modes:
+                mixed = np.clip(you.astype(np.int32) + them, -32768, 32767).astype(np.int16)
+                write_stereo(paths["mix"], mixed)
+                # Enrolled from one voice of the recordings: only memory and time count here.
+                soundfile.write(str(paths["me"]), np.tile(turns_audio("ami_dev01", "MEE009"), 3), 16_000)
+                runs["--mono"] = [
+                    "--mono", str(paths["mix"]), "--enroll", str(paths["me"]),
+                    "--speaker-model", str(VOICE_ENCODER),
+                ]  # fmt: skip
+            figures = [peak_and_cpu(runs[mode]) for mode in modes]
+        print(f"{minutes:>5.0f} min" + "".join(f" {mb:>7.0f} MB {cpu:>8.1f} s CPU" for mb, cpu in figures))
+    print("(peak RSS and processor time of each analyze process)")
 
 
 if __name__ == "__main__":
