@@ -39,6 +39,8 @@ class ThreadTimes:
         self._seconds: dict[int, float] = {}
         self._names: dict[int, str] = {}
         self._tick = os.sysconf("SC_CLK_TCK")
+        self.sample()
+        self._before = dict(self._seconds)  # what threads spent before the call started
 
     def sample(self) -> None:
         for thread in threading.enumerate():
@@ -55,7 +57,7 @@ class ThreadTimes:
         totals: dict[str, float] = defaultdict(float)
         for tid, seconds in self._seconds.items():
             name = "GUI" if tid == os.getpid() else self._names.get(tid, "native")
-            totals[name] += seconds
+            totals[name] += seconds - self._before.get(tid, 0.0)
         return dict(sorted(totals.items(), key=lambda item: -item[1]))
 
 
@@ -76,8 +78,9 @@ def main() -> None:
         playback_speed=1.0,
     )
     controller.window.show()
+    sampler = QTimer(interval=1000)
     threads = ThreadTimes()
-    sampler = QTimer(interval=1000, timeout=threads.sample)
+    sampler.timeout.connect(threads.sample)
     sampler.start()
     started_cpu, started_wall = time.process_time(), time.perf_counter()
     controller.window.start()
