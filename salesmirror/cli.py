@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, NoReturn
 from salesmirror import __version__
 from salesmirror.audio.decode import AudioFileError
 from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError, load_script
+from salesmirror.paths import app_paths
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import StoreError
 from salesmirror.speech.model_folder import ModelError, check_model_folder
@@ -147,7 +149,7 @@ def _log_unexpected(exc: Exception) -> Path:
     """Append the traceback to the private log file and return its path."""
     import traceback
 
-    from salesmirror.paths import app_paths, make_private_folder
+    from salesmirror.paths import make_private_folder
 
     log = app_paths().data_dir / "logs" / "salesmirror-cli.log"
     make_private_folder(log.parent)
@@ -162,8 +164,11 @@ class UsageError(ValueError):
 
 def _analyze(args: argparse.Namespace) -> int:
     from salesmirror.analysis import analyze_recording, analyze_script
+    from salesmirror.settings import Settings
 
     two_streams = args.mic is not None or args.system is not None
+    coach = Settings().coach_settings(app_paths().models_dir)
+    cues = {"customer_cues": describe_cue_detector(coach.nudges.cue_model)}
     if args.mono is not None or args.enroll is not None:
         summary, saved = _analyze_single_microphone(args)
         problems: list[str] = []
@@ -171,7 +176,7 @@ def _analyze(args: argparse.Namespace) -> int:
         if args.model:
             raise UsageError("--script gives the words: it cannot be combined with --model")
         journal = _journal(args, SessionInfo("script", devices={"script": args.script.name}))
-        summary = analyze_script(args.script, journal=journal).summary()
+        summary = {**analyze_script(args.script, coach, journal=journal).summary(), **cues}
         problems, saved = [], journal
     else:
         if two_streams and (args.you or args.them):
@@ -187,9 +192,11 @@ def _analyze(args: argparse.Namespace) -> int:
         model = check_model_folder(args.model) if args.model else None
         extras = {}
         if script is not None:
-            extras = {"recognition": f"words from the script {args.script.name}"}
+            extras = {"recognition": f"words from the script {args.script.name}", **cues}
         elif model is None:
             extras = {"recognition": "off (talk time only: no --model given)"}
+        else:
+            extras = cues
         info = SessionInfo(
             "recording",
             mode="two streams" if two_streams else "separate tracks",
@@ -199,7 +206,7 @@ def _analyze(args: argparse.Namespace) -> int:
         )
         journal = _journal(args, info)
         session, problems = analyze_recording(
-            tracks, model, cancel_echo=two_streams, journal=journal, script=script
+            tracks, model, settings=coach, cancel_echo=two_streams, journal=journal, script=script
         )
         summary = {**session.summary(), **extras}
         saved = journal
@@ -219,7 +226,6 @@ def _journal(args: argparse.Namespace, info: SessionInfo) -> SessionJournal | No
     store is reported before the analysis runs)."""
     if not args.save:
         return None
-    from salesmirror.paths import app_paths
     from salesmirror.sessions.journal import SessionJournal
     from salesmirror.sessions.store import SessionStore
 
@@ -240,7 +246,6 @@ def _report_saved(journal: SessionJournal) -> None:
 
 def _analyze_single_microphone(args: argparse.Namespace) -> tuple[dict[str, object], SessionJournal | None]:
     from salesmirror.analysis import analyze_single_microphone
-    from salesmirror.paths import app_paths
     from salesmirror.speech.voice_encoder import check_voice_encoder_folder, installed_voice_encoder
 
     if args.mono is None or args.enroll is None:
@@ -301,6 +306,8 @@ def format_summary(summary: dict) -> str:
         ]
     if "recognition" in summary:
         lines.append(f"Recognition        {summary['recognition']}")
+    if "customer_cues" in summary:
+        lines.append(f"Customer cues      {summary['customer_cues']}")
     nudges = summary["nudges"]
     lines.append("")
     lines.append(f"Nudges ({len(nudges)})" if nudges else "Nudges: none — well done")
@@ -317,7 +324,6 @@ def format_summary(summary: dict) -> str:
 
 
 def _sessions(args: argparse.Namespace) -> int:
-    from salesmirror.paths import app_paths
     from salesmirror.sessions.store import SessionStore
 
     if args.action == "open":
@@ -413,7 +419,6 @@ def _demo(args: argparse.Namespace) -> int:
                 "--session plays a stored call: it cannot be combined with --script or recordings"
             )
         _check_screen()
-        from salesmirror.paths import app_paths
         from salesmirror.sessions.store import SessionStore
 
         store = SessionStore(app_paths().sessions_dir)

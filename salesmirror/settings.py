@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
+from salesmirror.coaching.learned_cues import cue_model_folder, cue_model_installed
 from salesmirror.coaching.nudges import NudgeSettings
 from salesmirror.coaching.playbook import playbook
 from salesmirror.coaching.session import CoachSettings
@@ -33,8 +34,13 @@ class Settings:
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     unknown: dict[str, object] = field(default_factory=dict, repr=False)
 
-    def coach_settings(self) -> CoachSettings:
+    def coach_settings(self, models_dir: Path | None = None) -> CoachSettings:
+        """What the coach needs of these settings; with the app's models folder, the learned
+        customer-cue model too when it is installed there."""
         kinds = playbook()
+        cue_model = None
+        if models_dir is not None and cue_model_installed(models_dir):
+            cue_model = cue_model_folder(models_dir)
         return CoachSettings(
             nudges=NudgeSettings(
                 disabled=frozenset(self.disabled_nudges),
@@ -43,6 +49,7 @@ class Settings:
                 repeat_gap_s=self.nudge_repeat_gap_s,
                 product_terms=tuple(self.product_terms),
                 competitors=tuple(self.competitors),
+                cue_model=cue_model,
             )
         )
 

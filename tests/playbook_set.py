@@ -3,6 +3,8 @@ a sales trainer would call them, scored against the text rules behind the nudges
 
 from __future__ import annotations
 
+import os
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,8 +35,17 @@ class Labelled:
     text: str
 
 
-DEVELOPMENT = ("utterances_them.tsv", "utterances_you.tsv")
+DEVELOPMENT = ("utterances_them.tsv", "utterances_you.tsv")  # the phrase lists were tuned on it
+SPOKEN_TRAINING = ("spoken_train.tsv",)  # with the development set, what the learned heads learned
 HELD_OUT = ("heldout.tsv",)
+BLIND = ("blind.tsv",)
+SPOKEN_BLIND = ("spoken_blind.tsv",)
+CUE_ENCODER = Path(
+    os.environ.get(
+        "SALESMIRROR_TEST_CUE_ENCODER",
+        Path(__file__).resolve().parent.parent / ".venv" / "cue-encoder-e5-small",
+    )
+)
 
 
 def load_set(names: tuple[str, ...] = DEVELOPMENT) -> list[Labelled]:
@@ -51,6 +62,42 @@ def load_set(names: tuple[str, ...] = DEVELOPMENT) -> list[Labelled]:
 def as_recognised(text: str) -> str:
     """What a recogniser would deliver: lower case, no punctuation, hyphens as spaces."""
     return " ".join(re.sub(r"[^\w'\s]", " ", text.lower()).split())
+
+
+def with_word_errors(text: str, rate: float, seed: int) -> str:
+    """A recogniser's mistakes at about `rate` of the words: each hit word is dropped, replaced by
+    a word that sounds alike, or followed by an extra short word."""
+    rng = random.Random(f"{seed}:{text}")
+    out: list[str] = []
+    for word in text.split():
+        if rng.random() >= rate:
+            out.append(word)
+            continue
+        match rng.randrange(3):
+            case 0:
+                pass  # dropped
+            case 1:
+                out.append(_sounds_alike(word, rng))
+            case _:
+                out += [word, rng.choice(("a", "the", "uh", "and", "in", "it"))]
+    return " ".join(out)
+
+
+def _sounds_alike(word: str, rng: random.Random) -> str:
+    """A plausible mishearing: a swapped vowel, a dropped last letter or a doubled consonant."""
+    vowels = "aeiou"
+    positions = [i for i, c in enumerate(word) if c in vowels]
+    if positions and rng.random() < 0.5:
+        i = rng.choice(positions)
+        return word[:i] + rng.choice(vowels.replace(word[i], "")) + word[i + 1 :]
+    return word[:-1] if len(word) > 3 else word + word[-1]
+
+
+def learned_detectors_or_none():
+    """The learned detectors when the cue model is installed (make test fetches it)."""
+    from salesmirror.coaching.learned_cues import learned_detectors
+
+    return learned_detectors(CUE_ENCODER if CUE_ENCODER.is_dir() else None, COMPETITORS)
 
 
 def detectors() -> dict[str, tuple[str | None, Callable[[str], bool]]]:
@@ -87,14 +134,23 @@ class Score:
         return self.true_positives / self.positives if self.positives else 1.0
 
 
-def score(rows: list[Labelled], recognised: bool = False) -> dict[str, Score]:
+def score(
+    rows: list[Labelled],
+    recognised: bool = False,
+    word_errors: float = 0.0,
+    chosen: dict[str, tuple[str | None, Callable[[str], bool]]] | None = None,
+) -> dict[str, Score]:
+    """Precision and recall per kind, of the phrase-list detectors or of `chosen` ones, on the
+    lines as written or as recognised (optionally with simulated word errors)."""
     scores: dict[str, Score] = {}
-    for kind, (speaker, detect) in detectors().items():
+    for kind, (speaker, detect) in (chosen or detectors()).items():
         s = Score(misses=[], false_alarms=[])
-        for row in rows:
+        for number, row in enumerate(rows):
             if speaker is not None and row.speaker != speaker:
                 continue
-            text = as_recognised(row.text) if recognised else row.text
+            text = as_recognised(row.text) if recognised or word_errors else row.text
+            if word_errors:
+                text = with_word_errors(text, word_errors, number)
             expected, found = kind in row.labels, detect(text)
             s.positives += expected
             s.negatives += not expected

@@ -11,6 +11,7 @@ import pytest
 from model_server import md5, model_zip, serve
 
 from salesmirror.speech.download import (
+    CUE_ENCODER_ENTRY,
     VOICE_ENCODER_ENTRY,
     DownloadCancelled,
     DownloadError,
@@ -98,8 +99,8 @@ def test_catalogue_lists_english_first_and_drops_obsolete_models():
             {"lang": "spk", "name": "vosk-model-spk-0.4", "url": "u5", "type": "spk"},
         ]
     )  # fmt: skip
-    voice = VOICE_ENCODER_ENTRY.name
-    assert [e.name for e in parse_catalogue(raw)] == ["en-small", "en-big", "de-small", voice]
+    voice, cues = VOICE_ENCODER_ENTRY.name, CUE_ENCODER_ENTRY.name
+    assert [e.name for e in parse_catalogue(raw)] == ["en-small", "en-big", "de-small", cues, voice]
     with pytest.raises(DownloadError, match="not valid JSON"):
         parse_catalogue("<html>")
 
@@ -108,7 +109,8 @@ def test_current_catalogue_is_fetched_only_on_request():
     raw = json.dumps([{"lang": "en-us", "lang_text": "US English", "name": "m", "url": "u"}])
     with serve({"/model-list.json": raw.encode()}) as (base, requests):
         assert requests == []
-        assert [e.name for e in fetch_catalogue(f"{base}/model-list.json")] == ["m", VOICE_ENCODER_ENTRY.name]
+        names = [e.name for e in fetch_catalogue(f"{base}/model-list.json")]
+        assert names == ["m", CUE_ENCODER_ENTRY.name, VOICE_ENCODER_ENTRY.name]
 
 
 def test_the_bundled_snapshot_offers_small_english_models():

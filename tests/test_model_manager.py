@@ -29,10 +29,13 @@ def test_dialog_fetches_the_list_and_installs_the_chosen_model(qtbot, tmp_path: 
         assert dialog.table.rowCount() > 0  # the bundled snapshot, English only
 
         dialog.refresh_button.click()
-        qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)  # + the voice encoder
-        assert dialog.table.item(1, 0).text() == "Any language"
+        # + the customer-cue model and the voice encoder, each with its size and licence
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=10_000)
+        assert [dialog.table.item(1, c).text() for c in (0, 2, 3)] == ["English", "87MiB", "MIT"]
+        assert "Customer-cue model" in dialog.table.item(1, 1).text()
+        assert [dialog.table.item(2, c).text() for c in (0, 3)] == ["Any language", "Apache-2.0"]
         dialog.all_languages.setChecked(True)
-        assert dialog.table.rowCount() == 3
+        assert dialog.table.rowCount() == 4
         dialog.table.selectRow(0)
 
         dialog.download_button.click()

@@ -19,6 +19,7 @@ from salesmirror.coaching.playbook import NudgeKind
 from salesmirror.coaching.talk_time import TalkTimeTracker
 from salesmirror.coaching.utterance_cues import (
     CueDetector,
+    EvidenceDetector,
     agenda_detector,
     goal_detector,
     is_backchannel,
@@ -86,7 +87,7 @@ class CustomerCueRule(Rule):
     GIVE_UP_S = 20.0
 
     def __init__(
-        self, kind: NudgeKind, detector: CueDetector, acknowledged: CueDetector | None = None
+        self, kind: NudgeKind, detector: EvidenceDetector, acknowledged: CueDetector | None = None
     ) -> None:
         super().__init__(kind, None)
         self._detector = detector
@@ -111,7 +112,7 @@ class CustomerCueRule(Rule):
             return None
         return self.due(
             utterance.end,
-            f"{_quote(said.text)} ({cue}); you went on: {_quote(utterance.text, 60)}",
+            f"{self._evidence(said, cue)}; you went on: {_quote(utterance.text, 60)}",
             about=said.start,
         )
 
@@ -130,7 +131,13 @@ class CustomerCueRule(Rule):
         if now - quiet_since < self.WAIT_S:
             return None
         self._pending = None
-        return self.due(now, f"{_quote(said.text)} ({cue})", about=said.start)
+        return self.due(now, self._evidence(said, cue), about=said.start)
+
+    def _evidence(self, said: Utterance, cue: str) -> str:
+        """The customer's words that carried the cue, or their words and the phrase that matched."""
+        if self._detector.quotes_customer:
+            return _quote(cue)
+        return f"{_quote(said.text)} ({cue})"
 
 
 @dataclass(slots=True)

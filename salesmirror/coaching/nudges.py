@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from salesmirror.coaching.delivery import DueNudge, NudgeDelivery
 from salesmirror.coaching.events import Nudge, Utterance
+from salesmirror.coaching.learned_cues import learned_detectors
 from salesmirror.coaching.nudge_rules import (
     AgendaRule,
     CustomerCueRule,
@@ -38,7 +40,8 @@ from salesmirror.coaching.utterance_cues import (
 @dataclass(frozen=True, slots=True)
 class NudgeSettings:
     """Which nudges are on, their thresholds (playbook defaults unless overridden), the delivery
-    gaps, and the words that name your product and your competitors."""
+    gaps, the words that name your product and your competitors, and the folder of the learned
+    customer-cue model when it is installed (the phrase lists serve alone without it)."""
 
     disabled: frozenset[str] = frozenset()
     thresholds: Mapping[str, float] = field(default_factory=dict)
@@ -46,6 +49,7 @@ class NudgeSettings:
     repeat_gap_s: float = 90.0
     product_terms: tuple[str, ...] = ()
     competitors: tuple[str, ...] = ()
+    cue_model: Path | None = None
 
     def threshold(self, name: str) -> float | None:
         return self.thresholds.get(name, playbook()[name].threshold)
@@ -57,6 +61,7 @@ class NudgeSettings:
 def build_rules(settings: NudgeSettings) -> list[Rule]:
     """One rule for each enabled kind of the playbook."""
     kinds = playbook()
+    learned = learned_detectors(settings.cue_model, settings.competitors)
 
     def make(kind: NudgeKind) -> Rule:
         threshold = settings.threshold(kind.name)
@@ -64,12 +69,14 @@ def build_rules(settings: NudgeSettings) -> list[Rule]:
             case "monologue":
                 return MonologueRule(kind, threshold)
             case "problem":
-                return CustomerCueRule(kind, problem_detector())
+                return CustomerCueRule(kind, learned["problem"] if learned else problem_detector())
             case "dig_deeper":
-                return CustomerCueRule(kind, goal_detector())
+                return CustomerCueRule(kind, learned["dig_deeper"] if learned else goal_detector())
             case "elephant":
                 return CustomerCueRule(
-                    kind, elephant_detector(settings.competitors), acknowledgement_detector()
+                    kind,
+                    learned["elephant"] if learned else elephant_detector(settings.competitors),
+                    acknowledgement_detector(),
                 )
             case "premature_pitch":
                 return PrematurePitchRule(kind, threshold, settings.product_terms)

@@ -6,7 +6,9 @@ Each detector returns the phrase that triggered it (the evidence a seller sees),
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Protocol
 
 from salesmirror.coaching.phrases import (
     CueMatcher,
@@ -18,21 +20,50 @@ from salesmirror.coaching.phrases import (
 )
 
 
-class CueDetector:
-    """Finds the first cue of a phrase list (plus any extra phrases the user set) in a statement."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
-    def __init__(self, list_name: str, extra: Iterable[str] = (), statements_only: bool = True) -> None:
-        phrases = [*phrase_list(list_name), *(p.strip().lower() for p in extra if p.strip())]
+
+class EvidenceDetector(Protocol):
+    """Anything that says whether an utterance carries a cue, and on what words. `quotes_customer`:
+    the evidence is the customer's own words (a clause) rather than the phrase that matched."""
+
+    quotes_customer: bool
+
+    def evidence(self, text: str) -> str | None: ...
+
+
+class CueDetector:
+    """Finds the first cue of a phrase list (plus any extra phrases the user set) in a statement;
+    with no list name, only the user's phrases."""
+
+    def __init__(
+        self, list_name: str | None, extra: Iterable[str] = (), statements_only: bool = True
+    ) -> None:
+        listed = phrase_list(list_name) if list_name is not None else ()
+        phrases = [*listed, *(p.strip().lower() for p in extra if p.strip())]
         self._matcher = CueMatcher(
             phrases, list(phrase_list("negation")), clause_negators=list(phrase_list("clause_negation"))
         )
         self._statements_only = statements_only
 
+    quotes_customer = False
+
     def evidence(self, text: str) -> str | None:
-        if self._statements_only and looks_like_question(text):
-            return None
-        matches = self._matcher.find(tokenize(text))
-        return matches[0].phrase if matches else None
+        """The first cue in the utterance; with `statements_only`, each sentence is judged on its
+        own, so "Why is it so expensive? I can barely afford it." still carries its problem."""
+        for sentence in _sentences(text):
+            if self._statements_only and looks_like_question(sentence):
+                continue
+            matches = self._matcher.find(tokenize(sentence))
+            if matches:
+                return matches[0].phrase
+        return None
+
+
+def _sentences(text: str) -> list[str]:
+    """Punctuated text split after each full stop, question or exclamation mark; recognised speech
+    (no punctuation) stays one sentence."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part] or [text]
 
 
 def problem_detector() -> CueDetector:

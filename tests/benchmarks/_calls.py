@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault(
+    "OPENBLAS_NUM_THREADS", "1"
+)  # as the app sets it, before NumPy loads (salesmirror/__init__.py)
 import sys
 from pathlib import Path
 
