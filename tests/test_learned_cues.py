@@ -1,5 +1,5 @@
 """The learned customer-cue detector: the real multilingual-e5-small file (fetched by `make test`),
-run by SalesMirror's own NumPy reader, with the heads in resources/cue_heads.json."""
+run by SalesMirror's own NumPy reader, with the heads in salesmirror/data/cue_heads.json."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_a_damaged_or_foreign_file_is_refused_with_the_reason(cue_encoder_folder
     with pytest.raises(ModelError, match="cannot be read"):
         SentenceEncoder(tmp_path)
     whole = (cue_encoder_folder / ENCODER_FILE).read_bytes()
-    (tmp_path / ENCODER_FILE).write_bytes(whole[: 5_000_000])  # a download cut short
+    (tmp_path / ENCODER_FILE).write_bytes(whole[:5_000_000])  # a download cut short
     with pytest.raises(ModelError, match="damaged"):
         SentenceEncoder(tmp_path)
     (tmp_path / ENCODER_FILE).write_bytes(b"PK\x03\x04" + whole[4:1000])
@@ -122,4 +122,3 @@ def test_the_model_manager_installs_the_wheel_checked_by_its_hash(cue_encoder_fo
     assert "MIT" in (folder / "LICENSE").read_text(encoding="utf-8")
     found = learned_detectors(folder)
     assert found is not None and set(found) == set(LEARNED_KINDS)
-

@@ -1,4 +1,4 @@
-"""Trains the learned cue detector's heads and writes `resources/cue_heads.json`.
+"""Trains the learned cue detector's heads and writes `salesmirror/data/cue_heads.json`.
 
     .venv/bin/python tests/train_cue_heads.py
 

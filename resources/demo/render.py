@@ -23,6 +23,8 @@ import soundfile
 import soxr
 
 HERE = Path(__file__).resolve().parent
+# What the app plays: package data, read at run time through importlib.resources.
+OUT = HERE.parent.parent / "salesmirror" / "data" / "demo"
 RATE = 16_000
 # Two clearly different voices: a lower American male seller, a British female customer.
 VOICES = {
@@ -95,10 +97,11 @@ def main() -> None:
     tracks, script = render(read_dialogue(HERE / "dialogue.txt"))
     for speaker, audio in tracks.items():
         # libsndfile's Vorbis encoder crashes on very large writes: hand it a second at a time.
-        with soundfile.SoundFile(str(HERE / f"{speaker}.ogg"), "w", RATE, 1, format="OGG", subtype="VORBIS") as out:
+        target = str(OUT / f"{speaker}.ogg")
+        with soundfile.SoundFile(target, "w", RATE, 1, format="OGG", subtype="VORBIS") as out:
             for at in range(0, audio.size, RATE):
                 out.write(audio[at : at + RATE])
-    with open(HERE / "call.jsonl", "w", encoding="utf-8") as out:
+    with open(OUT / "call.jsonl", "w", encoding="utf-8") as out:
         for entry in script:
             out.write(json.dumps(entry, ensure_ascii=False) + "\n")
     minutes, seconds = divmod(round(len(tracks["you"]) / RATE), 60)

@@ -3,7 +3,7 @@ a bad past experience, however the customer words it.
 
 Each finished customer utterance is embedded by the sentence encoder (sentence_encoder.py) and
 scored by one logistic head per cue, trained on the labelled customer lines of
-`tests/data/playbook/` (`tests/train_cue_heads.py` writes `resources/cue_heads.json`). A head fires
+`tests/data/playbook/` (`tests/train_cue_heads.py` writes `salesmirror/data/cue_heads.json`). A head fires
 at the probability its training chose for precision first: a wrong nudge costs the seller's trust,
 a missed one only a chance. Phrase lists stay beside it: the user's own competitor names always
 count, and the lists take over whenever the model is not installed.

@@ -1,6 +1,6 @@
 """The nudge engine: the playbook's rules, fed talk time and utterances, delivered calmly.
 
-Which kinds exist, what they say and why lives in `resources/playbook.toml`; each kind's rule in
+Which kinds exist, what they say and why lives in `salesmirror/data/playbook.toml`; each kind's rule in
 `nudge_rules.py`; the policy that decides what reaches the seller in `delivery.py`.
 """
 

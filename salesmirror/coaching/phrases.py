@@ -1,4 +1,4 @@
-"""Phrase lists from `resources/phrases/`, and the small text rules that read utterances with them.
+"""Phrase lists from `salesmirror/data/phrases/`, and the small text rules that read utterances with them.
 
 The lists are data so that a trainer can tune them without touching code.
 """

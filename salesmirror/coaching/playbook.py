@@ -1,5 +1,5 @@
 """The playbook: every kind of nudge with its text, its "why" and its default threshold, read from
-`resources/playbook.toml` so that trainers can edit the words without touching code."""
+`salesmirror/data/playbook.toml` so that trainers can edit the words without touching code."""
 
 from __future__ import annotations
 

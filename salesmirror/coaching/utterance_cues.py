@@ -19,7 +19,6 @@ from salesmirror.coaching.phrases import (
     words_of,
 )
 
-
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 

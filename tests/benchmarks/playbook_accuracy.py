@@ -91,7 +91,8 @@ def main() -> None:
         per_line = 1000 * (time.process_time() - started) / len(rows)
         size = sum(f.stat().st_size for f in CUE_ENCODER.iterdir()) / 1e6
         print(
-            f"\nlearned detector: {per_line:.0f} ms of one core per utterance (the three heads share it); model {size:.0f} MB"
+            f"\nlearned detector: {per_line:.0f} ms of one core per utterance "
+            f"(the three heads share it); model {size:.0f} MB"
         )
     print("\ngoal (new spoken wording): problem precision >= 0.90, recall >= 0.80; others 0.85 / 0.75")
     for call in ("well_run_discovery", "badly_run_pitch"):
