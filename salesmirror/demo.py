@@ -16,7 +16,7 @@ import numpy as np
 
 from salesmirror.audio.decode import load_audio
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Nudge, Speaker, Utterance
+from salesmirror.coaching.events import Speaker, Utterance
 from salesmirror.coaching.script import ScriptError, load_script, speech_lanes
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.coaching.voice_activity import SAMPLE_RATE
@@ -59,7 +59,7 @@ class DemoMaterial:
 
 
 def bundled_demo() -> DemoMaterial:
-    """The demo call written for SalesMirror (resources/demo): mistakes first, then the recovery."""
+    """The demo call written for SalesMirror (salesmirror/data/demo): mistakes first, then the recovery."""
     folder = resource_path("demo")
     settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
     expected = []
@@ -102,10 +102,11 @@ def _silence(seconds: float) -> dict[Speaker, np.ndarray]:
     return {speaker: np.zeros(samples, dtype=np.int16) for speaker in Speaker}
 
 
-def rehearse(material: DemoMaterial, settings: CoachSettings) -> list[Nudge]:
-    """The nudges the material fires, found by playing it flat out once (a fraction of a second):
-    what 'jump to the next nudge' jumps to."""
-    pipeline = CallPipeline(
+def rehearsal(material: DemoMaterial, settings: CoachSettings) -> CallPipeline:
+    """The call played flat out once, to find the moments its nudges fire: what 'jump to the next
+    nudge' jumps to. A few seconds of CPU (voice activity on every block), so the demo runs it in
+    the background and stops it if the presenter leaves first."""
+    return CallPipeline(
         [FilePlayback(material.tracks, speed=None)],
         ProblemCollector(),
         settings=settings,
@@ -113,6 +114,3 @@ def rehearse(material: DemoMaterial, settings: CoachSettings) -> list[Nudge]:
         script=material.script,
         speech_lanes=material.lanes,
     )
-    pipeline.start()
-    pipeline.wait()
-    return list(pipeline.session.nudges.fired)

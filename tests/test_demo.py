@@ -172,6 +172,19 @@ def test_try_the_demo_on_the_first_run(qtbot) -> None:
     again.shutdown()
 
 
+def test_quitting_while_the_demo_rehearses_stops_the_rehearsal(qtbot) -> None:
+    """'Try the demo' and quit at once: the rehearsal (seconds of voice activity in a worker) is
+    stopped, not left running into the interpreter's exit, where onnxruntime's threads abort the
+    process ('terminate called without an active exception')."""
+    controller = AppController(app_paths(), list_devices=list)
+    qtbot.addWidget(controller.window)
+    demo = controller.use_demo(bundled_demo())
+    assert demo.rehearsing
+    controller.shutdown()
+    assert not demo.rehearsing
+    assert demo.moments is None  # stopped early, not finished
+
+
 def test_a_trainers_script_without_audio_plays_with_its_own_turns(qtbot, demo_app) -> None:
     script = CALLS / "badly_run_pitch.jsonl"
     material = trainer_material(script)

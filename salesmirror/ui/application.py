@@ -215,6 +215,7 @@ class AppController(QObject):
         if self.demo_mode is None:
             return
         self.session.stop()
+        self.demo_mode.close()
         with contextlib.suppress(RuntimeError):
             self.window.demo_bar.leave.disconnect(self.leave_demo)
         self.window.hide_demo()
@@ -436,6 +437,8 @@ class AppController(QObject):
     def shutdown(self, timeout_s: float = 5.0) -> None:
         """After the window closed: let the last call finish its bookkeeping, briefly."""
         self.session.stop()
+        if self.demo_mode is not None:
+            self.demo_mode.close(timeout_s)
         if self.session.pipeline is not None:
             self.session.pipeline.wait(timeout_s)
         if self.store is not None:

@@ -16,7 +16,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.coaching.voice_activity import SAMPLE_RATE
-from salesmirror.demo import DemoMaterial, rehearse
+from salesmirror.demo import DemoMaterial, rehearsal
+from salesmirror.pipeline.call_pipeline import CallPipeline
 from salesmirror.ui.live_session import LiveSession
 from salesmirror.ui.widgets.demo_bar import SPEEDS
 
@@ -45,11 +46,36 @@ class DemoMode(QObject):
         self._coach_settings = coach_settings
         self._restart_pending = False
         session.finished.connect(self._on_finished)
-        threading.Thread(target=self._rehearse, name="demo rehearsal", daemon=True).start()
+        self._rehearsal: CallPipeline | None = None
+        self._rehearsal_lock = threading.Lock()
+        self._closed = False
+        self._rehearsing = threading.Thread(target=self._rehearse, name="demo rehearsal", daemon=True)
+        self._rehearsing.start()
 
     def _rehearse(self) -> None:
-        nudges = rehearse(self.material, self.material.coach_settings(self._coach_settings()))
-        self.moments = [n.t for n in nudges]
+        pipeline = rehearsal(self.material, self.material.coach_settings(self._coach_settings()))
+        with self._rehearsal_lock:
+            if self._closed:
+                return
+            self._rehearsal = pipeline
+            pipeline.start()
+        pipeline.wait()
+        if not self._closed:
+            self.moments = [n.t for n in pipeline.session.nudges.fired]
+
+    @property
+    def rehearsing(self) -> bool:
+        return self._rehearsing.is_alive()
+
+    def close(self, timeout_s: float = 5.0) -> None:
+        """Stop the rehearsal if it still runs: a process that exits while it is inside the
+        voice-activity runtime is aborted by the C++ runtime instead of ending cleanly."""
+        with self._rehearsal_lock:
+            self._closed = True
+            pipeline = self._rehearsal
+        if pipeline is not None:
+            pipeline.stop()
+        self._rehearsing.join(timeout_s)
 
     def new_playback(self) -> FilePlayback:
         self.playback = FilePlayback(self.material.tracks, speed=self.speed)
