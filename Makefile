@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := libportaudio2 libegl1 libxkbcommon0 libfontconfig1 libglib2.0
 GUI_LIBS := libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxkbcommon-x11.so.0
 GUI_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0
 
-.PHONY: run test system-check gui-check lint
+.PHONY: run test system-check gui-check lint wheel bundle deb expected-figures installer-check
 
 system-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "SalesMirror needs Python 3.11 or newer; this is " + sys.version.split()[0])'
@@ -64,5 +64,37 @@ test: $(VENV)/.test-deps $(VOICE_ENCODER)/pretrained.pt $(CUE_ENCODER)/e5-small-
 	QT_QPA_PLATFORM=offscreen SALESMIRROR_TEST_VOICE_ENCODER=$(VOICE_ENCODER) SALESMIRROR_TEST_CUE_ENCODER=$(CUE_ENCODER) $(BIN)/python -m pytest
 
 lint: $(VENV)/.test-deps
-	$(BIN)/ruff check salesmirror tests
+	$(BIN)/ruff check salesmirror tests installers resources
 	$(BIN)/mypy
+
+# --- installers (installers/README.md) ---------------------------------------------------------
+# The wheel, checked in a fresh environment from another folder; the PyInstaller folder frozen from
+# that environment; the .deb laid out from the folder; and the .deb checked inside a pristine
+# Debian (root, debootstrap). `.ci/run` runs installer-check after the tests.
+FREEZE_VENV := build/freeze-venv
+
+wheel: $(BIN)/salesmirror
+	rm -rf dist && $(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
+
+bundle: wheel
+	rm -rf $(FREEZE_VENV) && $(PYTHON) -m venv $(FREEZE_VENV)
+	$(FREEZE_VENV)/bin/pip install --quiet "$$(ls dist/salesmirror-*.whl)[freeze]"
+	installers/linux/check-wheel.sh $(FREEZE_VENV)/bin/python
+	$(FREEZE_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+	  --distpath build/dist --workpath build/work installers/salesmirror.spec
+	@du -sh build/dist/SalesMirror
+
+deb: bundle
+	installers/linux/build-deb.sh build/dist/SalesMirror build/dist
+	@ls -l build/dist/*.deb
+
+# What the installed package must reproduce: the same analyses, run from source.
+expected-figures: $(BIN)/salesmirror
+	mkdir -p build/expected
+	$(BIN)/salesmirror-cli analyze --script tests/data/conversations/pyannote_sample.jsonl --json \
+	  > build/expected/script.json
+	$(BIN)/salesmirror-cli analyze --you tests/data/speech/jfk.flac \
+	  --them tests/data/speech/librispeech_2412-153948-0000.flac --json > build/expected/tracks.json
+
+installer-check: deb expected-figures
+	installers/linux/check-in-debian.sh "$$(ls build/dist/salesmirror_*.deb)" build/expected

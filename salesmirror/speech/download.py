@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import ssl
 import threading
 import time
 import urllib.request
@@ -20,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.error import HTTPError, URLError
+
+import certifi
 
 from salesmirror.coaching.sentence_encoder import (
     CUE_ENCODER_NAME,
@@ -148,10 +151,16 @@ def bundled_catalogue() -> list[CatalogueEntry]:
     return parse_catalogue(resource_path("vosk-model-list.json").read_text(encoding="utf-8"))
 
 
+def tls_context() -> ssl.SSLContext:
+    """Verified TLS against certifi's authorities, the same on every system: a frozen app's
+    OpenSSL would look for certificates where the build machine kept them, and find none."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def fetch_catalogue(url: str = CATALOGUE_URL) -> list[CatalogueEntry]:
     """The current official list (network: call only when the user asked)."""
     try:
-        with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as response:
+        with urllib.request.urlopen(url, timeout=_TIMEOUT_S, context=tls_context()) as response:
             return parse_catalogue(response.read().decode("utf-8"))
     except (URLError, OSError) as exc:
         raise DownloadError(f"The model list could not be fetched: {_reason(exc)}") from None
@@ -213,7 +222,7 @@ def _fetch(url: str, partial: Path, on_progress: Callable[[Progress], None], can
     have = partial.stat().st_size if partial.exists() else 0
     request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
     try:
-        response = urllib.request.urlopen(request, timeout=_TIMEOUT_S)
+        response = urllib.request.urlopen(request, timeout=_TIMEOUT_S, context=tls_context())
     except HTTPError as exc:
         if exc.code == 416 and have:  # already complete
             return

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from salesmirror import __version__
 from salesmirror.audio.call_audio import (
     CallAudioProposal,
     CaptureMode,
@@ -52,6 +53,9 @@ from salesmirror.ui.presentation_window import PresentationWindow
 from salesmirror.ui.replay_window import ReplayWindow
 from salesmirror.ui.session_list import SessionListWindow
 from salesmirror.ui.settings_dialog import SettingsDialog
+
+# The reverse-DNS id of the installed menu entry (installers/linux/*.desktop, AppStream metadata).
+DESKTOP_ENTRY_ID = "io.github.salesmirror.SalesMirror"
 
 NO_MICROPHONE = (
     "No microphone was found. SalesMirror listens to your microphone (and, if you choose one in "
@@ -466,6 +470,19 @@ def end_on_signals(app: QApplication) -> QTimer:
     return wake
 
 
+def desktop_application() -> QApplication:
+    """The one QApplication, named, styled and given the app icon. The desktop file name lets a
+    Wayland or GNOME shell match the window to the installed menu entry and its icon."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("SalesMirror")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(DESKTOP_ENTRY_ID)
+    app.setWindowIcon(theme.app_icon())
+    app.setStyleSheet(theme.STYLESHEET)
+    return app
+
+
 def run_app(
     recorded_call: dict[Speaker, np.ndarray] | None = None,
     model_override: Path | None = None,
@@ -473,10 +490,7 @@ def run_app(
     present: bool = False,
     speed: float = 1.0,
 ) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
-    app.setApplicationName("SalesMirror")
-    app.setStyleSheet(theme.STYLESHEET)
+    app = desktop_application()
     controller = AppController(app_paths(), recorded_call, model_override, playback_speed=speed, demo=demo)
     controller.window.show()
     if recorded_call is not None or demo is not None:
@@ -491,10 +505,7 @@ def run_app(
 
 def run_presented_session(session_id: int) -> int:
     """`salesmirror demo --session ID`: a stored call played again in presentation mode."""
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
-    app.setApplicationName("SalesMirror")
-    app.setStyleSheet(theme.STYLESHEET)
+    app = desktop_application()
     controller = AppController(app_paths())
     controller.window.show()
     QTimer.singleShot(0, lambda: controller.present_session(session_id))
@@ -506,10 +517,7 @@ def run_presented_session(session_id: int) -> int:
 
 def run_replay(store: SessionStore, session_id: int) -> int:
     """`salesmirror sessions open ID`: one call's replay window on its own."""
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
-    app.setApplicationName("SalesMirror")
-    app.setStyleSheet(theme.STYLESHEET)
+    app = desktop_application()
     window = ReplayWindow(store, session_id)
     window.show()
     end_on_signals(app)

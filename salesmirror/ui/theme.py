@@ -1,6 +1,8 @@
 """Colours and type in one place: calm, high-contrast, readable from across a room."""
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
+
+from salesmirror.resource_files import resource_path
 
 BACKGROUND = QColor("#14181f")
 SURFACE = QColor("#1d232d")
@@ -18,6 +20,18 @@ NUDGE_ACCENT = QColor("#8fc1f0")
 TARGET_RATIO = 0.43
 HEALTHY_BAND = (0.30, 0.55)
 TOO_MUCH_FROM = 0.65
+
+
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def app_icon() -> QIcon:
+    """The gauge icon in every rendered size (resources/icon/render.py), so a taskbar, a dock and
+    a window title each get a sharp one."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resource_path("icon", f"salesmirror-{size}.png")))
+    return icon
 
 
 def monologue_colour(seconds: float, limit_s: float) -> QColor | None:
