@@ -13,6 +13,7 @@ from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions.journal import SessionJournal
 
 _BLOCK_SAMPLES = 16_000  # a second of a single-microphone recording at a time
+_WIND_DOWN_S = 10.0  # after Ctrl+C: time for the workers to store what they have
 
 
 def analyze_recording(
@@ -43,7 +44,14 @@ def analyze_recording(
         script=script,
     )
     pipeline.start()
-    pipeline.wait()
+    try:
+        pipeline.wait()
+    except KeyboardInterrupt:
+        # Ctrl+C or SIGTERM: end the call where it got to, as Stop does live, so a saved call is
+        # stored as finished up to there instead of waiting for the crash sweep.
+        pipeline.stop()
+        pipeline.wait(_WIND_DOWN_S)
+        raise
     return pipeline.session, collector.problems
 
 
@@ -80,11 +88,11 @@ def analyze_single_microphone(
         journal.start()
     try:
         frames = attribute_single_microphone(mixed.blocks(_BLOCK_SAMPLES), encoder, enroll(encoder, enrolled))
-    finally:
+        for you, them in frames:
+            session.on_frame(you, them)
+    finally:  # also on Ctrl+C: what was judged is stored as a finished call
         mixed.close()
-    for you, them in frames:
-        session.on_frame(you, them)
-    session.finish()
-    if journal is not None:
-        journal.wait()
+        session.finish()
+        if journal is not None:
+            journal.wait()
     return session

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from salesmirror.sessions.store import SessionStore
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # the shell's convention for a command ended by Ctrl+C
 
 
 class _Parser(argparse.ArgumentParser):
@@ -120,6 +122,7 @@ def _day(text: str) -> date:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _end_on_termination()
     try:
         if args.command == "analyze":
             return _analyze(args)
@@ -131,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     except (AudioFileError, ScriptError, ModelError, UsageError, StoreError) as exc:
         print(f"salesmirror: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        kept = "; the call up to here is in your sessions" if getattr(args, "save", False) else ""
+        print(f"salesmirror: interrupted{kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # `salesmirror ... | head`: the reader has all it wanted
         # Point stdout at nothing so the interpreter's last flush cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -143,6 +150,20 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+
+
+def _end_on_termination() -> None:
+    """SIGTERM (a logout, `kill`, a service manager) and SIGHUP (a closed terminal) end a command
+    as Ctrl+C does: the work in hand winds down and a saved call is stored as finished. The
+    window's own handlers replace these once it runs (ui/application.py)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)  # Windows has no SIGHUP
+        if number is not None:
+            signal.signal(number, interrupt)
 
 
 def _log_unexpected(exc: Exception) -> Path:

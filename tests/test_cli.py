@@ -225,3 +225,45 @@ def test_a_signal_ends_the_call_cleanly_and_the_app_exits(tmp_path: Path, signal
     store.close()
     assert row.state == "finished" and row.duration_s > 1
     assert (home / "config" / "settings.json").exists()
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_analysis_stops_at_once_and_keeps_the_call_so_far(tmp_path: Path, signal_name: str):
+    """Ctrl+C or `kill` during `analyze --save` of a long recording: one line, exit 130, the
+    workers stop instead of analysing to the end, and the call so far is stored as finished."""
+    import signal
+    import time
+
+    import numpy as np
+    import soundfile
+
+    from salesmirror.sessions.store import SessionStore
+
+    you, them = write_call("ami_trn03", tmp_path)
+    for track in (you, them):  # 40 times over: far more than a few seconds of analysis
+        audio, rate = soundfile.read(str(track))
+        soundfile.write(str(track), np.tile(audio, 40), rate)
+    home = tmp_path / "home"
+    env = dict(os.environ, SALESMIRROR_HOME=str(home))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "salesmirror", "analyze", "--you", str(you), "--them", str(them), "--save"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    sessions = home / "data" / "sessions"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (sessions / "sessions.db").exists():
+        time.sleep(0.1)
+    time.sleep(1.5)
+    child.send_signal(getattr(signal, signal_name))
+    out, err = child.communicate(timeout=20)
+    assert child.returncode == 130, err
+    assert err.strip() == "salesmirror: interrupted; the call up to here is in your sessions"
+    assert out == ""
+    store = SessionStore(sessions)
+    [row] = store.sessions()
+    store.close()
+    full_length = soundfile.info(str(you)).duration
+    assert row.state == "finished" and 0 < row.duration_s < full_length / 2
