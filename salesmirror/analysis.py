@@ -18,7 +18,7 @@ _WIND_DOWN_S = 10.0  # after Ctrl+C: time for the workers to store what they hav
 
 def analyze_recording(
     tracks: dict[Speaker, Path],
-    model_path: Path | None = None,
+    model: Path | SharedModel | None = None,
     *,
     settings: CoachSettings | None = None,
     cancel_echo: bool = False,
@@ -27,9 +27,9 @@ def analyze_recording(
 ) -> tuple[CoachingSession, list[str]]:
     """Run a recorded call flat out; returns the finished session and any problems met.
 
-    `cancel_echo`: the "you" track is a microphone that also hears the "them" track played
-    through speakers (`analyze --mic/--system`). `script`: the words, from a timed transcript
-    instead of a speech model.
+    `model`: a folder, or a model already loaded. `cancel_echo`: the "you" track is a
+    microphone that also hears the "them" track played through speakers (`analyze
+    --mic/--system`). `script`: the words, from a timed transcript instead of a speech model.
     """
     playback = FilePlayback.from_files(tracks, speed=None)
     collector = ProblemCollector()
@@ -37,7 +37,7 @@ def analyze_recording(
         [playback],
         collector,
         settings=settings,
-        model=SharedModel(model_path) if model_path is not None else None,
+        model=SharedModel(model) if isinstance(model, Path) else model,
         flat_out=True,
         cancel_echo=cancel_echo,
         journal=journal,

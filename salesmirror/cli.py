@@ -23,6 +23,7 @@ from salesmirror.speech.model_folder import ModelError, check_model_folder
 from salesmirror.timefmt import clock
 
 if TYPE_CHECKING:
+    from salesmirror.pipeline.recognition import SharedModel
     from salesmirror.sessions.journal import SessionJournal
     from salesmirror.sessions.records import SessionRow
     from salesmirror.sessions.store import SessionStore
@@ -225,9 +226,15 @@ def _analyze(args: argparse.Namespace) -> int:
             model=model.name if model else None,
             extras=extras,
         )
+        loaded = _loaded(model) if model else None
         journal = _journal(args, info)
         session, problems = analyze_recording(
-            tracks, model, settings=coach, cancel_echo=two_streams, journal=journal, script=script
+            tracks,
+            loaded,
+            settings=coach,
+            cancel_echo=two_streams,
+            journal=journal,
+            script=script,
         )
         summary = {**session.summary(), **extras}
         saved = journal
@@ -240,6 +247,19 @@ def _analyze(args: argparse.Namespace) -> int:
     if saved is not None:
         _report_saved(saved)
     return 0
+
+
+def _loaded(folder: Path) -> SharedModel:
+    """The model given with --model, loaded before the analysis: one the user named explicitly
+    and that cannot recognise (damaged, or made for another Vosk) is an error, not a quiet
+    fall-back to talk time."""
+    from salesmirror.pipeline.recognition import SharedModel
+
+    model = SharedModel(folder)
+    model.start()
+    if model.wait() is None:
+        raise ModelError(model.error or f"The speech model in {folder} could not be loaded.")
+    return model
 
 
 def _journal(args: argparse.Namespace, info: SessionInfo) -> SessionJournal | None:

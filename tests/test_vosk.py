@@ -175,3 +175,43 @@ def test_a_damaged_model_that_still_loads_ends_the_analysis_with_one_clear_line(
     assert time.monotonic() - started < 30
     assert problems and all("damaged" in p or "could not" in p for p in problems)
     assert session.talk.figures().you_seconds > 9  # talk time went on without words
+
+
+@pytest.mark.vosk
+def test_analyze_with_a_damaged_model_exits_2_with_one_line(korean_model: Path, tmp_path: Path):
+    """`analyze --model` names the model explicitly: one that loads but cannot recognise is an
+    error the user can act on (exit 2, one line naming the damaged file), not talk time with two
+    warnings and Kaldi's raw log lines."""
+    import os
+    import random
+    import shutil
+    import subprocess
+    import sys
+
+    damaged = tmp_path / "damaged-model"
+    shutil.copytree(korean_model, damaged)
+    (damaged / "graph" / "HCLr.fst").write_bytes(random.Random(1).randbytes(5000))
+    you, them = write_call("ami_dev01", tmp_path)
+    env = dict(os.environ, SALESMIRROR_HOME=str(tmp_path / "home"))
+    command = [sys.executable, "-m", "salesmirror", "analyze", "--you", str(you), "--them", str(them)]
+    done = subprocess.run(
+        [*command, "--model", str(damaged), "--save"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"salesmirror: error: The speech model in {damaged.resolve()} is damaged")
+    assert "HCLr.fst" in line
+    listed = subprocess.run(
+        [sys.executable, "-m", "salesmirror", "sessions", "list"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert " 1 " not in listed.stdout  # nothing half-made was saved

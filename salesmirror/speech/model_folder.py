@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,9 @@ def is_model_folder(path: Path) -> bool:
     return all((path / name).is_file() for name in _REQUIRED)
 
 
+_PROBE_SAMPLE_RATE = 16_000.0  # any rate the model accepts; the recognisers use the app's own
+
+
 def load_model(path: Path) -> Any:
     """Load a Vosk model (seconds for large models: call it from a worker thread)."""
     folder = check_model_folder(path)
@@ -42,13 +50,48 @@ def load_model(path: Path) -> Any:
 
     with _vosk_lock:
         vosk.SetLogLevel(-1)
-    try:
-        return vosk.Model(str(folder))
-    except Exception as exc:  # vosk raises a bare Exception for every kind of failure
+    model, failure = None, None
+    with _native_stderr() as printed:
+        try:
+            model = vosk.Model(str(folder))
+            # A damaged decoding graph passes the folder check and may even load; making a
+            # recogniser (a tenth of a second) reads it. Find out here, once, not in each channel.
+            vosk.KaldiRecognizer(model, _PROBE_SAMPLE_RATE)
+        except Exception as exc:  # vosk raises a bare Exception for every kind of failure
+            failure = str(exc)
+    if failure is None:
+        if printed:  # not ours to hide
+            sys.stderr.write("\n".join(printed) + "\n")
+        return model
+    reason = next((line.removeprefix("ERROR: ").strip() for line in printed if line.strip()), failure)
+    if model is None:
         raise ModelError(
-            f"{folder} could not be loaded as a Vosk model ({exc}); it may be damaged or made "
+            f"{folder} could not be loaded as a Vosk model ({reason}); it may be damaged or made "
             "for a newer Vosk. Download it again or choose another model."
-        ) from None
+        )
+    raise ModelError(
+        f"The speech model in {folder} is damaged: it loads but cannot recognise speech ({reason}). "
+        "Download it again in the model manager or choose another model."
+    )
+
+
+@contextlib.contextmanager
+def _native_stderr() -> Iterator[list[str]]:
+    """What native code printed to file descriptor 2 meanwhile, as lines. Kaldi's decoder
+    prints its reasons there, past SetLogLevel, as several raw lines: the user gets one message
+    with the first of them instead."""
+    lines: list[str] = []
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as captured:
+        saved = os.dup(2)
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield lines
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            lines += captured.read().decode("utf-8", "replace").splitlines()
 
 
 def installed_models(models_dir: Path) -> list[Path]:
