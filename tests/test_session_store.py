@@ -169,6 +169,35 @@ def test_two_damaged_databases_in_the_same_second_are_both_kept(tmp_path: Path) 
     assert kept == sorted([first, second])
 
 
+def test_damage_inside_one_page_is_found_at_open_and_kept_aside(tmp_path: Path) -> None:
+    """Random bytes over the root page of the transcript lines, as a bad sector would leave:
+    listing calls still works on such a file, so only a check at open finds it. The damaged file
+    is kept aside and new calls go into a new one."""
+    import random
+
+    for name in ("badly_run_pitch", "well_run_discovery"):
+        SessionStore(tmp_path).close()
+        analyze_script(CALLS / f"{name}.jsonl", journal=SessionJournal(tmp_path, SessionInfo("script")))
+    database = sqlite3.connect(tmp_path / "sessions.db")
+    database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    [(root,)] = database.execute("SELECT rootpage FROM sqlite_master WHERE name = 'lines'").fetchall()
+    [(page_size,)] = database.execute("PRAGMA page_size").fetchall()
+    database.close()
+    with open(tmp_path / "sessions.db", "r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(random.Random(3).randbytes(page_size))
+    original = (tmp_path / "sessions.db").read_bytes()
+
+    store = SessionStore(tmp_path)
+    [kept] = tmp_path.glob("sessions.damaged-*.db")
+    assert kept.read_bytes() == original
+    assert "damaged" in store.notices[0] and kept.name in store.notices[0]
+    assert store.sessions() == []
+    store.close()
+    SessionStore(tmp_path).close()
+    assert len(list(tmp_path.glob("sessions.damaged-*.db"))) == 1  # the new file is sound
+
+
 def test_a_locked_database_gives_a_clear_message_and_is_not_touched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
