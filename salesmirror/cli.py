@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from salesmirror.sessions.store import SessionStore
 
 EXIT_BAD_INPUT = 2
+EXIT_NOT_SAVED = 3  # analyze --save: the figures were printed, but not all of the call was kept
 EXIT_INTERRUPTED = 130  # the shell's convention for a command ended by Ctrl+C
 
 
@@ -244,9 +245,7 @@ def _analyze(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False))
     else:
         print(format_summary(summary))
-    if saved is not None:
-        _report_saved(saved)
-    return 0
+    return 0 if saved is None else _report_saved(saved)
 
 
 def _loaded(folder: Path) -> SharedModel:
@@ -277,12 +276,17 @@ def _journal(args: argparse.Namespace, info: SessionInfo) -> SessionJournal | No
     )
 
 
-def _report_saved(journal: SessionJournal) -> None:
-    if journal.saving and journal.session_id is not None:
+def _report_saved(journal: SessionJournal) -> int:
+    """Say what --save kept; the exit code says whether it was all of the call."""
+    if journal.complete and journal.session_id is not None:
         print(
             f"Saved as session {journal.session_id} (salesmirror sessions show {journal.session_id})",
             file=sys.stderr,
         )
+    elif not journal.complete:
+        print(f"salesmirror: error: the call was {journal.outcome()}", file=sys.stderr)
+        return EXIT_NOT_SAVED
+    return 0
 
 
 def _analyze_single_microphone(args: argparse.Namespace) -> tuple[dict[str, object], SessionJournal | None]:

@@ -14,6 +14,8 @@ from recordings import write_call
 from salesmirror import __version__
 from salesmirror.cli import main
 
+CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
+
 JSON_KEYS = {
     "duration_s",
     "you_seconds",
@@ -267,3 +269,43 @@ def test_an_interrupted_analysis_stops_at_once_and_keeps_the_call_so_far(tmp_pat
     store.close()
     full_length = soundfile.info(str(you)).duration
     assert row.state == "finished" and 0 < row.duration_s < full_length / 2
+
+
+def test_analyze_save_says_what_was_not_kept_and_exits_3(tmp_path: Path, capsys):
+    """Another program holds the session database's write lock for the whole analysis (reading
+    still works, so the store opens): the figures are printed, the journal keeps trying, and at
+    the end the command says the call was not saved and exits 3, not 0."""
+    import time
+
+    from salesmirror.paths import app_paths
+    from salesmirror.sessions.store import SessionStore
+
+    sessions = app_paths().sessions_dir
+    SessionStore(sessions).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(60)\n",
+            str(sessions / "sessions.db"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        started = time.monotonic()
+        code = main(["analyze", "--script", str(CALLS / "well_run_discovery.jsonl"), "--save"])
+    finally:
+        holder.kill()
+        holder.wait()
+    out, err = capsys.readouterr()
+    assert code == 3
+    assert "Your share" in out  # the analysis itself was done and shown
+    assert "Saving is held up: the session database is locked by another program" in err
+    assert err.strip().endswith("salesmirror: error: the call was not saved")
+    assert time.monotonic() - started < 30

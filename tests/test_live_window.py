@@ -49,6 +49,43 @@ def test_playing_a_call_moves_the_gauge_and_finishes(qtbot, recorded_app):
     assert not window.you_light.active
 
 
+def test_a_call_the_store_refused_to_the_end_says_what_was_kept(qtbot, recorded_app):
+    """Another program locks the session database from 2 s into the call until well after its
+    end: the window says saving is held up, and at the end exactly how much was kept, never
+    "Call ended and saved"."""
+    import subprocess
+    import sys
+
+    window = recorded_app.window
+    window.start()
+    qtbot.waitUntil(lambda: (window.elapsed.text() or "0:00") >= "0:02", timeout=10_000)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('BEGIN EXCLUSIVE')\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(30)\n",
+            str(app_paths().sessions_dir / "sessions.db"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        qtbot.waitUntil(lambda: "Saving is held up" in window.audio_notice.text(), timeout=10_000)
+        with qtbot.waitSignal(recorded_app.session.finished, timeout=40_000):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    status = window.status.text()
+    assert status.startswith("Call ended — only the first 0:0"), status
+    assert "saved, as session 1" in status and "Call ended and saved" not in status
+
+
 def test_a_nudge_appears_and_then_clears(qtbot, recorded_app):
     recorded_app.settings.nudge_thresholds["monologue"] = 20
     window = recorded_app.window

@@ -7,8 +7,11 @@ that queue twice a second in one transaction, so a crash or `kill -9` loses at m
 second of the call (the bar is two). When the user opted in, the same thread keeps the audio as
 Ogg Vorbis beside the database.
 
-When the disk fills up or the database fails, the journal stops writing, keeps everything already
-committed, and says so once through `on_problem`; the call itself goes on.
+When a write fails (another program holds the database, the disk is full), nothing is dropped: the
+rows wait in memory and the writer tries again with growing pauses, says so once through
+`on_problem`, and says again when saving has caught up. The call itself goes on. Only when the
+call has ended and the store still refuses for a while does it give up; `outcome()` then says
+exactly how much was kept.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ FIGURES_EVERY_S = 1.0  # session seconds between stored figures
 FLUSH_EVERY_S = 0.5  # wall seconds between commits
 HEARTBEAT_EVERY_S = 1.0  # wall seconds between "still recording" marks while nothing happens
 NOTHING_TO_KEEP_S = 0.5  # a call stopped before this much of it was heard is not kept
+FIRST_RETRY_S = 0.5  # wall seconds before a failed write is tried again; doubled each time
+LONGEST_RETRY_S = 8.0
+# Once the call has ended: how long to keep trying before saying what was kept (within the
+# pipeline's own wait for the journal, so the window reports the final outcome).
+GIVE_UP_AFTER_END_S = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +79,7 @@ class SessionJournal:
         self.folder = folder
         self.info = info
         self.session_id: int | None = None
-        self.saving = True  # False once writing failed: the rest of the call is not kept
+        self.saving = True  # False once writing gave up: the rest of the call is not kept
         self._on_problem = on_problem
         self._queue: queue.Queue[object] = queue.Queue()
         self._seen = {speaker: 0 for speaker in Speaker}
@@ -80,6 +88,7 @@ class SessionJournal:
         self._keeping_audio = info.keep_audio
         self._audio_files: dict[Speaker, soundfile.SoundFile] = {}
         self._saved_until = 0.0
+        self._ended_at: float | None = None  # the call's length, once it finished and was kept
         self.ready = threading.Event()  # the session row exists (or could not be made)
         self._thread = threading.Thread(target=self._write, name="session journal", daemon=True)
 
@@ -151,36 +160,61 @@ class SessionJournal:
             connection.close()
 
     def _record(self, connection: sqlite3.Connection) -> None:
-        try:
-            self.session_id = self._insert_session(connection)
-        except sqlite3.Error as exc:
-            self._give_up(f"This call is not being saved: {failure_reason(exc)}.")
-            return self._drain_until_finished()
-        finally:
-            self.ready.set()
-        heartbeat_at = 0.0
-        finished = False
-        while not finished:
-            batch = self._next_batch()
-            finished = any(isinstance(item, _Finish) for item in batch)
-            audio = [item for item in batch if isinstance(item, _Audio)]
-            rows = [item for item in batch if not isinstance(item, _Audio)]
-            self._write_audio(audio)
-            if not self.saving:
+        pending: list[object] = []  # rows not yet committed, oldest first
+        audio: list[_Audio] = []  # blocks heard before the session row existed
+        heartbeat_at = retry_at = 0.0
+        delay = FIRST_RETRY_S
+        held_up_since: float | None = None  # wall time of the first failure in a row
+        ended_at: float | None = None  # wall time the call's end arrived
+        while True:
+            batch = self._next_batch() if ended_at is None else []
+            if ended_at is None and any(isinstance(item, _Finish) for item in batch):
+                ended_at = time.monotonic()
+            audio += [item for item in batch if isinstance(item, _Audio)]
+            if self.session_id is not None:  # its folder is named after the session
+                self._write_audio(audio)
+                audio = []
+            pending += [item for item in batch if not isinstance(item, _Audio)]
+            now = time.monotonic()
+            if now < retry_at:
+                if ended_at is not None:
+                    time.sleep(retry_at - now)
                 continue
-            if not rows and time.monotonic() - heartbeat_at < HEARTBEAT_EVERY_S:
+            if not pending and now - heartbeat_at < HEARTBEAT_EVERY_S:
                 continue
             try:
-                self._commit(connection, rows)
-                heartbeat_at = time.monotonic()
+                if self.session_id is None:
+                    self.session_id = self._insert_session(connection)
+                self._commit(connection, pending)
             except (sqlite3.Error, OSError) as exc:
                 if connection.in_transaction:
                     connection.rollback()
-                self._give_up(
-                    f"This call is no longer being saved: {failure_reason(exc)}. Everything up to "
-                    f"{clock(self._saved_until)} is kept."
-                )
-        return None
+                self.ready.set()
+                reason = failure_reason(exc)
+                if ended_at is not None and time.monotonic() - ended_at > GIVE_UP_AFTER_END_S:
+                    self._give_up(
+                        f"This call could not be saved to the end: {reason}. Everything up to "
+                        f"{clock(self._saved_until)} is kept."
+                    )
+                    return None
+                if held_up_since is None:
+                    held_up_since = time.monotonic()
+                    self._on_problem(
+                        f"Saving is held up: {reason}. SalesMirror keeps trying; everything up to "
+                        f"{clock(self._saved_until)} is kept and the rest waits in memory."
+                    )
+                retry_at, delay = time.monotonic() + delay, min(2 * delay, LONGEST_RETRY_S)
+                if ended_at is not None:  # the last try falls just after the deadline, not later
+                    retry_at = min(retry_at, ended_at + GIVE_UP_AFTER_END_S + 0.05)
+                continue
+            self.ready.set()
+            pending, heartbeat_at, delay = [], time.monotonic(), FIRST_RETRY_S
+            if held_up_since is not None:
+                held_up_since = None
+                self._on_problem(f"Saving caught up: everything up to {clock(self._saved_until)} is kept.")
+            if ended_at is not None:
+                self._write_audio(audio)
+                return None
 
     def _next_batch(self) -> list[object]:
         """What arrived during the next flush interval (or up to the end of the call)."""
@@ -267,6 +301,10 @@ class SessionJournal:
             )
         db.execute("COMMIT")
         self._saved_until = t
+        if finish is not None:
+            self._ended_at = finish.t
+            if finish.t < NOTHING_TO_KEEP_S:
+                self.session_id = None
 
     def _write_audio(self, blocks: list[_Audio]) -> None:
         if not blocks or not self._keeping_audio or self.session_id is None:
@@ -290,6 +328,21 @@ class SessionJournal:
             )
             self._audio_files[speaker] = audio
         return audio
+
+    @property
+    def complete(self) -> bool:
+        """Everything there was to keep is in the store (after `wait()`)."""
+        return self._ended_at is not None
+
+    def outcome(self) -> str:
+        """What was kept, in the user's words (after `wait()`)."""
+        if self.complete and self.session_id is None:
+            return "nothing to keep (it ended before it began)"
+        if self.complete:
+            return f"saved as session {self.session_id}"
+        if self.session_id is None or self._saved_until <= 0:
+            return "not saved"
+        return f"only the first {clock(self._saved_until)} saved, as session {self.session_id}"
 
     def _give_up(self, message: str) -> None:
         self.saving = False

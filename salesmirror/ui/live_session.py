@@ -70,6 +70,11 @@ class LiveSession(QObject):
         journal = self.pipeline.journal if self.pipeline is not None else None
         return journal.session_id if journal is not None else None
 
+    def save_outcome(self) -> tuple[bool, str] | None:
+        """After a call: (was all of it kept, what was kept in words); None when not saving."""
+        journal = self.pipeline.journal if self.pipeline is not None else None
+        return None if journal is None else (journal.complete, journal.outcome())
+
     def snapshot(self) -> Snapshot | None:
         return self.pipeline.latest() if self.pipeline is not None else None
 

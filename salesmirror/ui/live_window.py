@@ -350,13 +350,14 @@ class LiveWindow(QWidget):
         self.start_button.setText("Start")
         self.keeping_audio.hide()
         self.demo_bar.set_playing(False)
-        saved = self.session.last_session_id is not None
-        self.replay_button.setVisible(saved)
-        self.status.setText(
-            "Call ended and saved — Replay it, or press Start for a new one"
-            if saved
-            else "Call ended — press Start for a new one"
-        )
+        self.replay_button.setVisible(self.session.last_session_id is not None)
+        outcome = self.session.save_outcome()
+        if outcome is None or outcome[1].startswith("nothing to keep"):
+            self.status.setText("Call ended — press Start for a new one")
+        elif outcome[0]:
+            self.status.setText("Call ended and saved — Replay it, or press Start for a new one")
+        else:  # the journal already explained why; say plainly what is kept
+            self.status.setText(f"Call ended — {outcome[1]}. Press Start for a new one")
         self.you_light.set_active(False)
         self.them_light.set_active(False)
 
