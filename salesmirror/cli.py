@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--you", type=Path, metavar="YOU.wav", help="with --script: the seller's recording")
     demo.add_argument("--them", type=Path, metavar="THEM.wav", help="with --script: the customer's recording")
     demo.add_argument(
-        "--session", type=int, metavar="ID", help="play a stored call again (presentation mode)"
+        "--session", type=_session_id, metavar="ID", help="play a stored call again (presentation mode)"
     )
     demo.add_argument("--present", action="store_true", help="start in presentation mode (full screen)")
     demo.add_argument("--speed", type=float, choices=(1.0, 2.0, 4.0), default=1.0, help="1, 2 or 4")
@@ -104,22 +104,41 @@ def _add_sessions_commands(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="only calls up to this day")
     listing.add_argument("--json", action="store_true", help="print JSON")
     show = actions.add_parser("show", help="one call's figures, nudges and transcript")
-    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("id", type=_session_id, metavar="ID")
     export = actions.add_parser("export", help="one call as Markdown, an HTML report or JSON")
-    export.add_argument("id", type=int, metavar="ID")
+    export.add_argument("id", type=_session_id, metavar="ID")
     export.add_argument("--format", choices=("md", "html", "json"), default="md")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of printing")
     replay = actions.add_parser("open", help="open one call's replay window")
-    replay.add_argument("id", type=int, metavar="ID")
+    replay.add_argument("id", type=_session_id, metavar="ID")
     delete = actions.add_parser("delete", help="remove a call for good, with its audio")
-    delete.add_argument("id", type=int, metavar="ID")
+    delete.add_argument("id", type=_session_id, metavar="ID")
+
+
+# Calls are stamped in UTC; a day is turned into local midnights, which the first and last years
+# Python can represent have no room for. No call predates 1970 or postdates 9998.
+_FIRST_DAY, _LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
+_LARGEST_ID = 2**63 - 1  # SQLite's integer
 
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+    if not _FIRST_DAY <= day <= _LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{text} is outside the years calls can have (1970 to 9998)")
+    return day
+
+
+def _session_id(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a session id (a number from the list)") from None
+    if not 1 <= number <= _LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not a session id (a number from the list)")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:

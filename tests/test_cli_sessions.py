@@ -75,6 +75,13 @@ def test_show_export_and_delete_a_saved_script(tmp_path: Path, capsys) -> None:
         (["sessions", "list", "--since", "yesterday"], "is not a date like"),
         (["sessions", "export", "1", "--format", "pdf"], "invalid choice"),
         (["sessions"], "the following arguments are required"),
+        # SQLite integers end at 2**63 - 1; Python's dates have no room for local midnights
+        # around years 1 and 9999. Each used to end in "something unexpected went wrong".
+        (["sessions", "show", str(2**63)], "is not a session id"),
+        (["sessions", "delete", "0"], "is not a session id"),
+        (["demo", "--session", "-3"], "is not a session id"),
+        (["sessions", "list", "--since", "0001-01-01"], "outside the years calls can have"),
+        (["sessions", "list", "--until", "9999-12-31"], "outside the years calls can have"),
     ],
 )
 def test_bad_session_commands_get_one_clear_line(capsys, args: list[str], message: str) -> None:

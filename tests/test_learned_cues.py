@@ -60,6 +60,11 @@ def test_a_damaged_or_foreign_file_is_refused_with_the_reason(cue_encoder_folder
     (tmp_path / ENCODER_FILE).write_bytes(b"")
     with pytest.raises(ModelError, match="empty"):
         SentenceEncoder(tmp_path)
+    flipped = bytearray(whole)
+    flipped[len(whole) // 2] ^= 0xFF  # one byte inside the weights: reads fine, answers wrong
+    (tmp_path / ENCODER_FILE).write_bytes(bytes(flipped))
+    with pytest.raises(ModelError, match="differs from the published file"):
+        SentenceEncoder(tmp_path)
 
 
 def test_new_wording_is_heard_where_the_phrase_lists_miss_it(learned):

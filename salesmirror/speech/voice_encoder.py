@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from salesmirror.speech.model_folder import ModelError
+from salesmirror.speech.model_folder import ModelError, check_published_file
 from salesmirror.speech.torch_weights import WeightsError, read_legacy_checkpoint
 
 VOICE_ENCODER_NAME = "voice-encoder-ge2e"
@@ -30,6 +30,8 @@ VOICE_ENCODER_WHEEL_URL = (
 VOICE_ENCODER_WHEEL_MD5 = "48ba5ecfea339f34b46ecdc461f8f063"
 WEIGHTS_IN_WHEEL = "resemblyzer/pretrained.pt"
 WEIGHTS_FILE = "pretrained.pt"
+# The weights as Resemblyzer 0.1.4's wheel ships them: the only voice encoder SalesMirror reads.
+WEIGHTS_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
 
 SAMPLE_RATE = 16_000
 _HOP = 160  # 10 ms mel frames
@@ -123,8 +125,11 @@ class VoiceEncoder:
             ]
             self._projection = np.ascontiguousarray(state["linear.weight"].T)
             self._projection_bias = state["linear.bias"]
-        except (WeightsError, OSError, KeyError, TypeError, AttributeError) as exc:
+        except (WeightsError, OSError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
             raise ModelError(f"{weights} could not be loaded as the voice encoder ({exc}).") from None
+        # The reader names what is wrong with a foreign file; a damaged byte inside the weights
+        # passes it and only changes the answers.
+        check_published_file(weights, WEIGHTS_SHA256, "download the voice encoder again in the model manager")
 
     def embed_batch(self, frames: np.ndarray) -> np.ndarray:
         """Embeddings (batch, 256) of mel frames (batch, time, 40) of equal length."""
