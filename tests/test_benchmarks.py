@@ -26,6 +26,7 @@ EXPECTED = {
     "room_noise.py": "seconds counted as you",
     "session_store.py": "Searching stored transcripts",
     "single_microphone.py": "processor time per minute",
+    "soak_locks.py": "segments after",
 }
 
 
