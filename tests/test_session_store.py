@@ -246,6 +246,23 @@ def test_a_lock_by_another_process_mid_call_holds_saving_up_and_loses_nothing(tm
     assert max(segment.end for segment in stored.segments) >= call_length - 2  # after the lock too
 
 
+def test_wal_files_left_read_only_are_made_writable_again(tmp_path: Path) -> None:
+    """A store restored read-only, then made writable: its -shm kept the old mode and failed
+    every write. Opening the store gives the database and both WAL files back to the user."""
+    SessionStore(tmp_path).close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp_path / 'sessions.db'}{suffix}").write_bytes(b"")
+        os.chmod(f"{tmp_path / 'sessions.db'}{suffix}", 0o400)
+    os.chmod(tmp_path / "sessions.db", 0o400)
+    store = SessionStore(tmp_path)
+    try:  # while it is open, all three exist
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(f"{tmp_path / 'sessions.db'}{suffix}")
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, suffix
+    finally:
+        store.close()
+
+
 def test_a_locked_database_gives_a_clear_message_and_is_not_touched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

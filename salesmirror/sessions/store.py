@@ -171,6 +171,12 @@ class SessionStore:
             return self._open_and_migrate()
 
     def _open_and_migrate(self) -> sqlite3.Connection:
+        # The database and its WAL files are this user's to read and write: a copy restored
+        # read-only leaves a read-only -shm behind, which fails every write after the database
+        # itself is writable again.
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.chmod(f"{self.path}{suffix}", 0o600)
         connection = connect(self.path)
         with contextlib.suppress(OSError):
             os.chmod(self.path, 0o600)
