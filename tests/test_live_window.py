@@ -147,6 +147,30 @@ def test_start_with_a_missing_device_explains_instead_of_crashing(qtbot):
     assert "not connected" in text or "No microphone" in text or "PortAudio" in text
 
 
+def test_a_failed_start_leaves_nothing_behind_for_the_next_call(qtbot):
+    """Start with a microphone that is not there, then the demo: the failed call's workers
+    still say 'finished' as they wind down, which used to end the demo in the window ('Call
+    ended and saved') while it played on invisibly."""
+    from salesmirror.demo import bundled_demo
+
+    controller = AppController(app_paths(), list_devices=no_devices, playback_speed=2.0)
+    controller.settings.you_device = "USB headset that is not plugged in"
+    window = controller.window
+    qtbot.addWidget(window)
+    window.start()
+    assert not controller.session.running
+    controller.use_demo(bundled_demo())
+    window.start()
+    qtbot.wait(1500)  # the failed call's news has long arrived
+    try:
+        assert controller.session.running
+        assert window.start_button.text() == "Stop" and window.start_button.isChecked()
+        assert "Call ended" not in window.status.text()
+        assert window.refresh_timer.isActive()
+    finally:
+        controller.shutdown()
+
+
 def test_without_a_model_it_says_talk_time_only_with_two_ways_out(qtbot, korean_model, tmp_path):
     controller = AppController(app_paths(), list_devices=no_devices)
     window = controller.window

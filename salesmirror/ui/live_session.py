@@ -29,6 +29,7 @@ class LiveSession(QObject):
         self._make_pipeline = make_pipeline
         self.pipeline: CallPipeline | None = None
         self._inbox = GuiInbox(self)
+        self._call = 0  # which call's events are current; a failed or older call's are dropped
         self.finished.connect(self._inbox.stop)
 
     @property
@@ -39,11 +40,15 @@ class LiveSession(QObject):
         """Start a new call; raises AudioUnavailableError (or OSError) when capture cannot start."""
         if self.running:
             return
-        pipeline = self._make_pipeline(self)
+        self._call += 1
+        pipeline = self._make_pipeline(_CallRelay(self, self._call))
         self._inbox.start()
         try:
             pipeline.start()
         except Exception:
+            # Its workers still wind down and say 'finished': numbered, that news is dropped
+            # instead of ending the next call.
+            self._call += 1
             self._inbox.stop()
             raise
         self.pipeline = pipeline
@@ -78,18 +83,33 @@ class LiveSession(QObject):
     def snapshot(self) -> Snapshot | None:
         return self.pipeline.latest() if self.pipeline is not None else None
 
-    # PipelineListener, called on the analysis worker thread: post, never touch Qt.
+    def _deliver(self, call: int, signal: Callable[..., None], *args: object) -> None:
+        """GUI thread: emit one call's event, unless a newer call has begun since."""
+        if call == self._call:
+            signal(*args)
+
+
+class _CallRelay:
+    """The PipelineListener of one call, on its analysis worker: posts to the GUI inbox, tagged
+    with the call's number, and never touches Qt."""
+
+    def __init__(self, session: LiveSession, call: int) -> None:
+        self._session, self._call = session, call
+
+    def _post(self, signal: Callable[..., None], *args: object) -> None:
+        self._session._inbox.post(self._session._deliver, self._call, signal, *args)
+
     def on_nudge(self, nudge: Nudge) -> None:
-        self._inbox.post(self.nudge.emit, nudge)
+        self._post(self._session.nudge.emit, nudge)
 
     def on_utterance(self, utterance: Utterance) -> None:
-        self._inbox.post(self.utterance.emit, utterance)
+        self._post(self._session.utterance.emit, utterance)
 
     def on_partial(self, partial: PartialText) -> None:
-        self._inbox.post(self.partial.emit, partial)
+        self._post(self._session.partial.emit, partial)
 
     def on_problem(self, message: str) -> None:
-        self._inbox.post(self.problem.emit, message)
+        self._post(self._session.problem.emit, message)
 
     def on_finished(self) -> None:
-        self._inbox.post(self.finished.emit)
+        self._post(self._session.finished.emit)
