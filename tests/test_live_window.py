@@ -171,6 +171,24 @@ def test_a_failed_start_leaves_nothing_behind_for_the_next_call(qtbot):
         controller.shutdown()
 
 
+def test_ctrl_q_from_any_window_quits_everything_and_ends_the_call(qtbot, recorded_app):
+    """Ctrl+Q in the Calls window with a call running: every window closes and the call ends
+    (it used to close only the live window, leaving orphan windows and a running process)."""
+    from PySide6.QtWidgets import QApplication
+
+    window = recorded_app.window
+    window.start()
+    recorded_app.open_sessions()
+    calls = recorded_app.session_list
+    assert calls is not None and calls.isVisible()
+    calls.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is calls, timeout=5_000)
+    qtbot.keyClick(calls, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not calls.isVisible() and not window.isVisible()
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
+    qtbot.waitUntil(lambda: not recorded_app.session.running, timeout=10_000)
+
+
 def test_without_a_model_it_says_talk_time_only_with_two_ways_out(qtbot, korean_model, tmp_path):
     controller = AppController(app_paths(), list_devices=no_devices)
     window = controller.window

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -46,6 +47,11 @@ class WindowActions:
     open_replay: Callable[[int], None]
     start_demo: Callable[[], None]
     present: Callable[[], None]
+
+
+def quit_everything() -> None:
+    QApplication.closeAllWindows()
+    QApplication.quit()
 
 
 class LiveWindow(QWidget):
@@ -243,10 +249,13 @@ class LiveWindow(QWidget):
             "Ctrl+M": self.toggle_snooze,
             "Ctrl+L": self.app_actions.open_sessions,
             "Ctrl+R": self.replay_last_call,
-            "Ctrl+Q": self.close,
         }
         for keys, slot in shortcuts.items():
             QShortcut(QKeySequence(keys), self, slot)
+        # Quit means quit, from any of the app's windows: every window closes (this one ends the
+        # call as Stop does and saves the settings), then the event loop ends.
+        quit_keys = QShortcut(QKeySequence("Ctrl+Q"), self, quit_everything)
+        quit_keys.setContext(Qt.ShortcutContext.ApplicationShortcut)
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
