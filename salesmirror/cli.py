@@ -30,7 +30,25 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_SAVED = 3  # analyze --save: the figures were printed, but not all of the call was kept
+EXIT_NOT_CONFIRMED = 1  # sessions delete answered no
 EXIT_INTERRUPTED = 130  # the shell's convention for a command ended by Ctrl+C
+
+
+ANALYZE_COMBINATIONS = """\
+which recordings go together (one of these):
+  --you YOU.wav --them THEM.wav   separate tracks: a headset's microphone and the call's audio,
+                                  or a recorded pair (either one alone: that side only)
+  --mic MIC.wav --system SYS.wav  a microphone that also hears the call through the speakers,
+                                  and the call's own audio: the echo is removed first
+  --mono MIX.wav --enroll ME.wav  one microphone heard both sides; ME.wav is you reading, to
+                                  know your voice (needs the voice encoder: --speaker-model)
+  --script CALL.jsonl             a timed transcript alone: the whole call, no audio
+
+and with them:
+  --model DIR          recognise the words (not with --script, which gives them)
+  --script CALL.jsonl  with recordings: the words, timed, instead of a model
+  --json, --save       print one JSON object; keep the call in your sessions
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,7 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder to use")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     analyze = commands.add_parser(
-        "analyze", help="analyse a recorded call or a timed script and print a summary"
+        "analyze",
+        help="analyse a recorded call or a timed script and print a summary",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=ANALYZE_COMBINATIONS,
     )
     analyze.add_argument("--you", type=Path, metavar="YOU.wav", help="your side of the call")
     analyze.add_argument("--them", type=Path, metavar="THEM.wav", help="the other side")
@@ -107,13 +128,28 @@ def _add_sessions_commands(commands: argparse._SubParsersAction) -> None:
     show.add_argument("id", type=_session_id, metavar="ID")
     export = actions.add_parser("export", help="one call as Markdown, an HTML report or JSON")
     export.add_argument("id", type=_session_id, metavar="ID")
-    export.add_argument("--format", choices=("md", "html", "json"), default="md")
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        help="md, html or json (default: from the -o file's extension, else md)",
+    )
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of printing")
     replay = actions.add_parser("open", help="open one call's replay window")
     replay.add_argument("id", type=_session_id, metavar="ID")
     delete = actions.add_parser("delete", help="remove a call for good, with its audio")
     delete.add_argument("id", type=_session_id, metavar="ID")
+    delete.add_argument("-y", "--yes", action="store_true", help="do not ask first")
 
+
+EXPORT_FORMATS = ("md", "html", "json")
+_FORMAT_OF_SUFFIX = {
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+}
 
 # Calls are stamped in UTC; a day is turned into local midnights, which the first and last years
 # Python can represent have no room for. No call predates 1970 or postdates 9998.
@@ -416,6 +452,9 @@ def _sessions(args: argparse.Namespace) -> int:
             return run_replay(store, args.id)
         elif args.action == "delete":
             row = store.row(args.id)
+            if not args.yes and not _confirmed(f"Delete session {args.id} ({row.display_title}) for good?"):
+                print("Nothing was deleted.", file=sys.stderr)
+                return EXIT_NOT_CONFIRMED
             store.delete(args.id)
             audio = " and its audio" if row.audio_kept else ""
             print(f"Deleted session {args.id} ({row.display_title}){audio}.")
@@ -460,10 +499,32 @@ def _row_json(row: SessionRow) -> dict[str, object]:
     }
 
 
+def _confirmed(question: str) -> bool:
+    """Ask on the terminal; without one (a script, a pipe) there is nobody to answer: --yes."""
+    if not sys.stdin.isatty():
+        raise UsageError("deleting needs a yes: run it in a terminal, or add --yes")
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _export_format(args: argparse.Namespace) -> str:
+    if args.format is not None:
+        return str(args.format)
+    if args.output is None:
+        return "md"
+    suffix = args.output.suffix.lower()
+    if suffix not in _FORMAT_OF_SUFFIX:
+        raise UsageError(f"which format is {args.output.name}? Name it .md, .html or .json, or add --format")
+    return _FORMAT_OF_SUFFIX[suffix]
+
+
 def _export_session(store: SessionStore, args: argparse.Namespace) -> None:
     from salesmirror.sessions.export import export
 
-    text = export(store.load(args.id), args.format)
+    text = export(store.load(args.id), _export_format(args))
     if args.output is None:
         sys.stdout.write(text)
         return

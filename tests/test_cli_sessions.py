@@ -61,10 +61,57 @@ def test_show_export_and_delete_a_saved_script(tmp_path: Path, capsys) -> None:
 
     assert main(["sessions", "list", "--search", "out of the box"]) == 0
     assert f"{session_id:>4}  " in capsys.readouterr().out
-    assert main(["sessions", "delete", str(session_id)]) == 0
+    assert main(["sessions", "delete", str(session_id), "--yes"]) == 0
     assert f"Deleted session {session_id}" in capsys.readouterr().out
     assert main(["sessions", "list"]) == 0
     assert "No sessions yet" in capsys.readouterr().out
+
+
+def test_export_takes_its_format_from_the_file_name(tmp_path: Path, capsys) -> None:
+    """`-o call.html` without --format used to write Markdown into the .html file."""
+    assert main(["analyze", "--script", str(CALLS / "badly_run_pitch.jsonl"), "--save"]) == 0
+    session_id = str(_saved_id(capsys.readouterr().err))
+    for name, starts in (("call.html", "<!DOCTYPE html>"), ("call.json", "{"), ("call.md", "# ")):
+        assert main(["sessions", "export", session_id, "-o", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").lstrip().startswith(starts), name
+    assert main(["sessions", "export", session_id, "-o", str(tmp_path / "call.pdf")]) == 2
+    assert "Name it .md, .html or .json, or add --format" in capsys.readouterr().err
+    assert not (tmp_path / "call.pdf").exists()
+
+
+def test_delete_asks_first_and_a_script_must_say_yes(capsys, monkeypatch) -> None:
+    import io
+
+    assert main(["analyze", "--script", str(CALLS / "badly_run_pitch.jsonl"), "--save"]) == 0
+    session_id = str(_saved_id(capsys.readouterr().err))
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    assert main(["sessions", "delete", session_id]) == 1
+    assert "Nothing was deleted" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a pipe: nobody to ask
+    assert main(["sessions", "delete", session_id]) == 2
+    assert "add --yes" in capsys.readouterr().err
+    assert main(["sessions", "show", session_id]) == 0  # still there
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    assert main(["sessions", "delete", session_id]) == 0
+    assert f"Deleted session {session_id}" in capsys.readouterr().out
+
+
+def test_analyze_help_says_which_recordings_go_together(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    shown = capsys.readouterr().out
+    for combination in (
+        "--you YOU.wav --them THEM.wav",
+        "--mic MIC.wav --system SYS.wav",
+        "--mono MIX.wav --enroll ME.wav",
+        "--script CALL.jsonl",
+    ):
+        assert combination in shown
 
 
 @pytest.mark.parametrize(
