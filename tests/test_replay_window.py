@@ -71,6 +71,15 @@ def colour_at(window: ReplayWindow, x: float, y: float) -> QColor:
     return window.timeline.grab().toImage().pixelColor(round(x), round(y))
 
 
+def test_a_deleted_call_is_not_exported_from_its_open_replay(qtbot, store, tmp_path: Path) -> None:
+    session_id = store_recording(store.folder, "ami_dev00")
+    window = open_replay(qtbot, store, session_id)
+    store.delete(session_id)
+    assert not window.export_to(tmp_path / "call.md", "md")
+    assert not (tmp_path / "call.md").exists()
+    assert f"There is no session {session_id}" in window.why.text()
+
+
 def test_the_lanes_show_the_stored_segments_of_a_real_call(qtbot, store: SessionStore) -> None:
     session_id = store_recording(store.folder, "ami_dev00")
     stored = store.load(session_id)

@@ -147,6 +147,25 @@ def test_opening_the_first_schema_version_migrates_it_and_keeps_every_row(tmp_pa
     assert store.load(1).lines[0].text == "our onboarding takes far too long"
 
 
+def test_a_deleted_calls_number_is_never_given_to_another(tmp_path: Path) -> None:
+    """`sessions delete 3` from shell history must not delete the call that took number 3 after
+    the first 3 was deleted; across a reopening of the store, too."""
+
+    def save_script() -> int:
+        SessionStore(tmp_path).close()
+        journal = SessionJournal(tmp_path, SessionInfo("script"))
+        analyze_script(CALLS / "well_run_discovery.jsonl", journal=journal)
+        assert journal.session_id is not None
+        return journal.session_id
+
+    first, second = save_script(), save_script()
+    store = SessionStore(tmp_path)
+    store.delete(second)
+    store.close()
+    third = save_script()
+    assert (first, second, third) == (1, 2, 3)
+
+
 def test_a_damaged_database_is_kept_aside_and_a_new_one_started(tmp_path: Path) -> None:
     tmp_path.mkdir(exist_ok=True)
     damaged = b"this is not a database" * 200

@@ -238,8 +238,8 @@ class SessionJournal:
         info = self.info
         now = now_utc().isoformat(timespec="milliseconds")
         cursor = connection.execute(
-            "INSERT INTO sessions (started_at, source, mode, devices, model, audio_kept, writer_pid,"
-            " heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (id, started_at, source, mode, devices, model, audio_kept, writer_pid,"
+            " heartbeat_at) VALUES ((SELECT last + 1 FROM session_ids), ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 now,
                 info.source,

@@ -81,3 +81,11 @@ END;
 CREATE TRIGGER lines_search_delete AFTER DELETE ON lines BEGIN
     INSERT INTO lines_search (lines_search, rowid, text) VALUES ('delete', old.id, old.text);
 END;
+
+-- version 3: session ids are never used twice, so a `sessions delete N` from shell history or an
+-- open replay cannot reach a newer call that took a deleted call's number
+CREATE TABLE session_ids (last INTEGER NOT NULL);
+INSERT INTO session_ids (last) SELECT coalesce(max(id), 0) FROM sessions;
+CREATE TRIGGER session_ids_advance AFTER INSERT ON sessions BEGIN
+    UPDATE session_ids SET last = new.id WHERE new.id > last;
+END;

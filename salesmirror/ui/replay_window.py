@@ -357,6 +357,11 @@ class ReplayWindow(QWidget):
 
     def export_to(self, path: Path, fmt: str) -> bool:
         try:
+            self.store.row(self.stored.row.id)  # deleted since this window opened: nothing to export
+        except StoreError as exc:
+            self.why.setText(escape(f"Not exported: {exc}"))
+            return False
+        try:
             path.write_text(export(self.stored, fmt), encoding="utf-8")
         except OSError as exc:
             self.why.setText(escape(f"The export could not be written: {exc.strerror or exc}"))
