@@ -227,6 +227,44 @@ def test_size_position_and_pin_are_remembered(qtbot):
     assert second.window.pin_button.isChecked()
 
 
+def test_the_transcript_follows_the_call_until_the_user_scrolls_up(qtbot):
+    """A nudge banner or a resize changes the transcript's height; it used to stop following
+    the call from then on (stuck at 0:09–0:40 while the call was at 3:10)."""
+    from salesmirror.coaching.events import Utterance
+
+    controller = AppController(app_paths(), list_devices=no_devices)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.show()
+    window.set_recognition_available(True)
+    bar = window.transcript.verticalScrollBar()
+
+    def say(first: int, count: int) -> None:
+        for i in range(first, first + count):
+            window.add_utterance(Utterance(Speaker.THEM, i, i + 0.5, f"line number {i} of the call"))
+            qtbot.wait(1)
+
+    say(0, 40)
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    window.resize(window.width(), window.height() - 120)  # what a nudge banner does to it
+    qtbot.wait(50)
+    say(40, 20)
+    assert bar.value() == bar.maximum() and window.transcript.following
+    assert not window.back_to_latest.isVisible()
+
+    window.transcript.setFocus()
+    qtbot.keyClick(window.transcript, Qt.Key.Key_PageUp)  # the user scrolls up to read
+    reading = bar.value()
+    assert reading < bar.maximum() and not window.transcript.following
+    say(60, 10)
+    assert bar.value() == reading  # left where they are reading
+    assert window.back_to_latest.isVisible()
+    window.back_to_latest.click()
+    assert bar.value() == bar.maximum() and window.transcript.following
+    assert not window.back_to_latest.isVisible()
+    controller.shutdown()
+
+
 def test_transcript_collapses_and_the_choice_sticks(qtbot, korean_model):
     controller = AppController(app_paths(), list_devices=no_devices)
     window = controller.window

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -28,6 +27,7 @@ from salesmirror.ui.demo_mode import DemoMode
 from salesmirror.ui.live_session import LiveSession
 from salesmirror.ui.widgets.activity_light import ActivityLight
 from salesmirror.ui.widgets.demo_bar import DemoBar
+from salesmirror.ui.widgets.live_transcript import LiveTranscript
 from salesmirror.ui.widgets.nudge_banner import NudgeBanner
 from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
 
@@ -193,14 +193,20 @@ class LiveWindow(QWidget):
         self.transcript_toggle.setArrowType(Qt.ArrowType.DownArrow)
         self.transcript_toggle.setToolTip("Show or hide the live transcript (Ctrl+T)")
         root.addWidget(self.transcript_toggle)
-        self.transcript = QPlainTextEdit()
-        self.transcript.setReadOnly(True)
-        self.transcript.setMaximumBlockCount(500)
+        self.transcript = LiveTranscript()
         self.transcript.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.back_to_latest = QPushButton("↓ New lines below — back to the latest")
+        self.back_to_latest.setToolTip("You scrolled up, so the transcript stopped following the call")
+        self.back_to_latest.clicked.connect(self.transcript.show_latest)
+        self.back_to_latest.hide()
+        self.transcript.following_changed.connect(
+            lambda following: self.back_to_latest.setVisible(not following and self.transcript.isVisible())
+        )
         self.partial = QLabel()
         self.partial.setObjectName("muted")
         self.partial.setWordWrap(True)
         root.addWidget(self.transcript, 2)
+        root.addWidget(self.back_to_latest)
         root.addWidget(self.partial)
 
         footer = QHBoxLayout()
@@ -336,7 +342,7 @@ class LiveWindow(QWidget):
         pipeline = self.session.pipeline
         assert pipeline is not None
         self._monologue_limit_s = pipeline.session.settings.nudges.threshold("monologue") or 90.0
-        self.transcript.clear()
+        self.transcript.clear_lines()
         self._set_partial("")
         self.replay_button.hide()
         self.keeping_audio.setVisible(self.session.keeps_audio)
@@ -435,7 +441,7 @@ class LiveWindow(QWidget):
     @Slot(object)
     def add_utterance(self, utterance: Utterance) -> None:
         who = "You" if utterance.speaker is Speaker.YOU else "Them"
-        self.transcript.appendPlainText(f"{clock(utterance.start)}  {who}: {utterance.text}")
+        self.transcript.add_line(f"{clock(utterance.start)}  {who}: {utterance.text}")
         self._set_partial("")
 
     @Slot(object)
@@ -462,6 +468,7 @@ class LiveWindow(QWidget):
         if remember:
             self.settings.transcript_visible = visible
         self.transcript.setVisible(visible)
+        self.back_to_latest.setVisible(visible and not self.transcript.following)
         self.partial.setVisible(visible and bool(self.partial.text()))
         self.transcript_toggle.setArrowType(Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow)
 
