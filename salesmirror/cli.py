@@ -303,6 +303,11 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0 if saved is None else _report_saved(saved)
 
 
+def _or_why(value: object, unit: str = "") -> str:
+    """A word-based figure, or a dash that says why there is none."""
+    return "—  (needs the words: a speech model or a script)" if value is None else f"{value}{unit}"
+
+
 def _loaded(folder: Path) -> SharedModel:
     """The model given with --model, loaded before the analysis: one the user named explicitly
     and that cannot recognise (damaged, or made for another Vosk) is an error, not a quiet
@@ -399,10 +404,10 @@ def format_summary(summary: dict) -> str:
         patience = "—" if metrics["patience_s"] is None else f"{metrics['patience_s']:.1f} s"
         lines += [
             f"Longest story      {clock(metrics['longest_customer_story_s'])}  (theirs: longer is better)",
-            f"Questions asked    {metrics['questions_asked']}",
+            f"Questions asked    {_or_why(metrics['questions_asked'])}",
             f"Patience           {patience}  (pause before you answer)",
             f"Interruptions      {metrics['interruptions']}",
-            f"Pace               {'—' if pace is None else f'{pace} words a minute'}",
+            f"Pace               {_or_why(pace, ' words a minute')}",
         ]
     if "recognition" in summary:
         lines.append(f"Recognition        {summary['recognition']}")

@@ -52,6 +52,9 @@ def test_analyze_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "Your share         71 %  (too much: above 65 %)" in out
     assert "talk time only" in out
+    # Without words, questions and pace cannot be known: a dash and why, never "0" read as bad.
+    assert "Questions asked    —  (needs the words: a speech model or a script)" in out
+    assert "Pace               —  (needs the words" in out
 
 
 def test_analyze_script_prints_nudges_with_evidence(tmp_path: Path, capsys):

@@ -184,6 +184,14 @@ def test_without_kept_audio_play_is_disabled_and_says_why(qtbot, store) -> None:
     assert "not kept" in window.play_button.toolTip()
 
 
+def test_without_words_the_card_shows_a_dash_not_a_poor_zero(qtbot, store) -> None:
+    session_id = store_recording(store.folder, "ami_dev00")  # talk time only: no model
+    window = open_replay(qtbot, store, session_id)
+    questions = window.card.values["questions_asked"]
+    assert questions.text() == "—"
+    assert theme.TOO_MUCH.name() not in questions.styleSheet()
+
+
 def test_the_trend_marks_this_call_among_the_recent_ones(qtbot, store) -> None:
     first = store_script(store.folder, "well_run_discovery")
     second = store_script(store.folder, "badly_run_pitch")

@@ -104,7 +104,7 @@ class CoachingSession:
             ),
             "longest_monologue_s": round(figures.longest_monologue_s, 2),
             "longest_customer_story_s": round(self.talk.longest_story_s, 2),
-            "questions_asked": self.spoken.questions_asked,
+            "questions_asked": self.spoken.questions,
             "patience_s": None if pause is None else round(pause, 2),
             "interruptions": self.talk.turns.interruptions,
             "words_per_minute": None if pace is None else round(pace),
