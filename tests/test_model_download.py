@@ -97,10 +97,13 @@ def test_catalogue_lists_english_first_and_drops_obsolete_models():
             {"lang": "en-us", "lang_text": "US English", "name": "en-small", "url": "u4", "size": 1,
              "md5": "abc"},
             {"lang": "spk", "name": "vosk-model-spk-0.4", "url": "u5", "type": "spk"},
+            {"lang": "en-in", "lang_text": "Indian English", "name": "en-in", "url": "u6", "size": 1},
+            {"lang": "en-us", "lang_text": "US English", "name": "odd-size", "url": "u7", "size": "big"},
         ]
     )  # fmt: skip
     voice, cues = VOICE_ENCODER_ENTRY.name, CUE_ENCODER_ENTRY.name
-    assert [e.name for e in parse_catalogue(raw)] == ["en-small", "en-big", "de-small", cues, voice]
+    names = [e.name for e in parse_catalogue(raw)]
+    assert names == ["odd-size", "en-small", "en-big", "en-in", "de-small", cues, voice]
     with pytest.raises(DownloadError, match="not valid JSON"):
         parse_catalogue("<html>")
 

@@ -51,3 +51,24 @@ def test_dialog_reports_a_failed_download_and_stays_usable(qtbot, tmp_path: Path
         dialog.refresh_button.click()
         qtbot.waitUntil(lambda: "could not be fetched" in dialog.message.text(), timeout=10_000)
         assert dialog.download_button.isEnabled()
+
+
+def test_the_small_us_english_model_is_recommended_first(qtbot, tmp_path: Path):
+    """The bundled list used to open on Indian English ('English (India)' sorts first)."""
+    dialog = ModelManagerDialog(tmp_path / "models")
+    qtbot.addWidget(dialog)
+    chosen = dialog.selected_entry()
+    assert chosen is not None and chosen.name == "vosk-model-small-en-us-0.15"
+
+
+def test_offline_the_download_says_there_is_no_internet(qtbot, tmp_path: Path):
+    """The bundled snapshot has no checksums, so Download looks them up first; offline that
+    failure used to read 'The model list could not be fetched', like a different problem."""
+    dialog = ModelManagerDialog(
+        tmp_path / "models", catalogue_url="http://models.salesmirror.invalid/list.json"
+    )
+    qtbot.addWidget(dialog)
+    dialog.download_button.click()
+    qtbot.waitUntil(dialog.download_button.isEnabled, timeout=20_000)
+    message = dialog.message.text()
+    assert "The model could not be downloaded: there is no internet connection" in message, message

@@ -8,9 +8,11 @@ temporary folder with every path checked to stay inside it, and only then moved 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import shutil
+import socket
 import ssl
 import threading
 import time
@@ -49,6 +51,10 @@ CATALOGUE_URL = "https://alphacephei.com/vosk/models/model-list.json"
 _CHUNK = 256 * 1024
 _PROGRESS_EVERY_S = 0.2
 _TIMEOUT_S = 30
+_OFFLINE_ERRNOS = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN}
+
+
+RECOMMENDED_LANGUAGE = "en-us"
 
 
 class DownloadError(RuntimeError):
@@ -135,14 +141,19 @@ def parse_catalogue(raw: str) -> list[CatalogueEntry]:
                 name=str(item["name"]),
                 language=str(item.get("lang_text", item.get("lang", "?"))),
                 language_code=str(item.get("lang", "")),
-                size_bytes=int(item.get("size") or 0),
+                size_bytes=_size(item.get("size")),
                 size_text=str(item.get("size_text", "")),
                 url=str(item["url"]),
                 md5=str(item.get("md5", "")),
                 kind=str(item.get("type", "")),
             )
         )
-    ordered = sorted(entries, key=lambda e: (not e.is_english, e.language, e.size_bytes))
+    # English first, and of English the small US model first: the one to recommend to a seller
+    # (40 MB, runs beside a call on any laptop); the dialog selects the first row.
+    ordered = sorted(
+        entries,
+        key=lambda e: (not e.is_english, e.language_code != RECOMMENDED_LANGUAGE, e.language, e.size_bytes),
+    )
     return [*ordered, CUE_ENCODER_ENTRY, VOICE_ENCODER_ENTRY]
 
 
@@ -179,12 +190,37 @@ class Progress:
         return max(0.0, (self.total_bytes - self.done_bytes) / self.bytes_per_s)
 
 
+def _size(value: object) -> int:
+    """A catalogue entry's size in bytes; 0 (shown as unknown) when the list says something odd."""
+    try:
+        return max(0, int(str(value or 0)))
+    except ValueError:
+        return 0
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, HTTPError):
         return f"the server answered {exc.code} {exc.reason}"
     if isinstance(exc, URLError):
+        if isinstance(exc.reason, socket.gaierror | ConnectionRefusedError | TimeoutError) or (
+            isinstance(exc.reason, OSError) and exc.reason.errno in _OFFLINE_ERRNOS
+        ):
+            return "there is no internet connection (check the network and try again)"
         return f"{exc.reason} (are you online?)"
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "the server did not answer in time (check the network and try again)"
     return str(exc)
+
+
+def published_md5(entry: CatalogueEntry, catalogue_url: str = CATALOGUE_URL) -> str:
+    """The checksum the current catalogue publishes for `entry` (the bundled snapshot has none),
+    looked up as part of downloading it, so a failure reads as the download's."""
+    try:
+        with urllib.request.urlopen(catalogue_url, timeout=_TIMEOUT_S, context=tls_context()) as response:
+            current = {e.name: e for e in parse_catalogue(response.read().decode("utf-8"))}
+    except (URLError, OSError) as exc:
+        raise DownloadError(f"The model could not be downloaded: {_reason(exc)}") from None
+    return current[entry.name].md5 if entry.name in current else ""
 
 
 def download_model(

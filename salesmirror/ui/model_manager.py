@@ -156,8 +156,7 @@ class ModelManagerDialog(QDialog):
         def job(report: Callable[[object], None]) -> Path:
             md5 = entry.md5
             if not md5 and not entry.sha256:  # the bundled snapshot has no checksums: look them up
-                current = {e.name: e for e in download.fetch_catalogue(url)}
-                md5 = current[entry.name].md5 if entry.name in current else ""
+                md5 = download.published_md5(entry, url)
             return download.download_model(
                 entry.url, models_dir, md5, report, cancel, expected_sha256=entry.sha256
             )
