@@ -30,6 +30,7 @@ class Settings:
     product_terms: list[str] = field(default_factory=list)  # your product and company names
     competitors: list[str] = field(default_factory=list)
     always_on_top: bool = False
+    hide_from_screen_sharing: bool = True  # Windows and macOS: the customer never sees a nudge
     transcript_visible: bool = True
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     unknown: dict[str, object] = field(default_factory=dict, repr=False)

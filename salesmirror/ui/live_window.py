@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -23,6 +23,7 @@ from salesmirror.coaching.events import Nudge, PartialText, Speaker, Utterance
 from salesmirror.settings import Settings
 from salesmirror.timefmt import clock
 from salesmirror.ui import theme
+from salesmirror.ui.capture_privacy import hide_from_capture
 from salesmirror.ui.demo_mode import DemoMode
 from salesmirror.ui.live_session import LiveSession
 from salesmirror.ui.widgets.activity_light import ActivityLight
@@ -477,6 +478,17 @@ class LiveWindow(QWidget):
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         if self.settings.always_on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Every show, because changing window flags (pinning on top) makes a new native window,
+        which starts out visible to screen sharing again."""
+        super().showEvent(event)
+        self.apply_capture_privacy()
+
+    def apply_capture_privacy(self) -> str | None:
+        """Hide the window from screen sharing as the settings ask; on Linux, where a window
+        cannot, returns the advice the Settings dialog shows."""
+        return hide_from_capture(self, self.settings.hide_from_screen_sharing)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember size and place; ask workers to stop without waiting for them."""

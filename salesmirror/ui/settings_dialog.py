@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.room_level import NOISY_FLOOR_DB
 from salesmirror.settings import Settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder, is_model_folder
+from salesmirror.ui.capture_privacy import LINUX_ADVICE
 from salesmirror.ui.nudge_settings import NudgeSettingsPage
 
 NO_DEVICE = "None — one microphone hears both sides"
@@ -79,6 +81,16 @@ class SettingsDialog(QDialog):
             "Off by default. The audio stays on this computer, in your private sessions folder, "
             "and is deleted with the session. The live window shows when it is being kept."
         )
+        self.hide_from_sharing = QCheckBox("Hide SalesMirror when I share my screen")
+        self.hide_from_sharing.setChecked(settings.hide_from_screen_sharing)
+        self.hide_from_sharing.setToolTip(
+            "On by default: the customer never sees a nudge, even when you share the whole screen "
+            "(Windows 10 2004+, macOS). Turn it off to show SalesMirror in a shared screen on purpose."
+        )
+        self.sharing_note = QLabel(LINUX_ADVICE if not sys.platform.startswith(("win", "darwin")) else "")
+        self.sharing_note.setWordWrap(True)
+        self.sharing_note.setObjectName("muted")
+        self.sharing_note.setVisible(bool(self.sharing_note.text()))
         self.you_level = _meter()
         self.them_level = _meter()
         self.you_floor = _floor_label()
@@ -120,6 +132,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.device_note)
         form.addRow("Speech model", model_row)
         form.addRow("Privacy", self.keep_audio)
+        form.addRow("", self.hide_from_sharing)
+        form.addRow("", self.sharing_note)
         audio_page = QWidget()
         audio_page.setLayout(form)
         self.pages = QTabWidget()
@@ -255,6 +269,7 @@ class SettingsDialog(QDialog):
         s.them_device = self.them_device.currentData()
         s.headset = self.headset.isChecked()
         s.keep_audio = self.keep_audio.isChecked()
+        s.hide_from_screen_sharing = self.hide_from_sharing.isChecked()
         s.call_audio_chosen = True
         s.model_path = model
         self.nudges.apply(s)
