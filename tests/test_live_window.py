@@ -421,3 +421,18 @@ def test_the_speech_model_loads_once_at_launch_and_serves_every_call(qtbot, kore
         assert loads == [korean_model.resolve()]
     finally:
         controller.shutdown()
+
+
+@pytest.mark.parametrize("size", [(220, 130), (360, 200), (640, 360), (1200, 700)])
+def test_the_pointer_never_crosses_the_percentage(qtbot, size):
+    """A needle from the centre painted over the big number from 55 to 80 % (most of a real call):
+    the pointer now starts just inside the arc, and both texts stay inside its reach."""
+    from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
+
+    gauge = TalkRatioGauge()
+    qtbot.addWidget(gauge)
+    gauge.resize(*size)
+    dial = gauge.dial()
+    for box in (dial.number, dial.under):
+        assert dial.reach(box) < dial.pointer_from, (size, box)
+    assert dial.number.bottom() <= dial.under.top()  # the number and its caption do not overlap

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from math import cos, radians, sin
+from dataclasses import dataclass
+from math import cos, hypot, radians, sin
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
@@ -19,7 +20,7 @@ def ratio_colour(ratio: float) -> QColor:
 
 
 class TalkRatioGauge(QWidget):
-    """Shows your share of the recent talk (needle and big number) and of the whole call."""
+    """Shows your share of the recent talk (pointer and big number) and of the whole call."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,15 +49,43 @@ class TalkRatioGauge(QWidget):
         """Qt angles: 180° is the left end (0 %), 0° the right end (100 %)."""
         return 180.0 - 180.0 * ratio
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    def dial(self) -> Dial:
+        """Where everything goes at the current size. The pointer reaches only from just inside
+        the arc outwards, and the number is sized to stay inside that circle, so at no ratio
+        does the pointer cross the big percentage (a centre needle did, from 55 to 80 %)."""
         w, h = self.width(), self.height()
         thickness = max(10.0, min(w, h) * 0.09)
         caption = QFontMetrics(self._small_font(min(w, h) / 2)).height() * 1.6
         radius = max(20.0, min(w / 2 - thickness, h - thickness * 1.6 - caption))
         centre_x, centre_y = w / 2, thickness + radius
-        arc = QRectF(centre_x - radius, centre_y - radius, 2 * radius, 2 * radius)
+        pointer_from = radius - thickness * 1.2
+        clear = pointer_from - 3.0  # what text may reach, from the centre
+        big = QFont(self.font())
+        big.setBold(True)
+        size = max(14.0, radius * 0.24)
+        while True:
+            big.setPointSizeF(size)
+            number = self._text_box(big, "100 %", centre_x, centre_y - radius * 0.5)
+            if _reach(number, centre_x, centre_y) <= clear or size <= 8.0:
+                break
+            size -= 0.5
+        small = self._small_font(radius)
+        under = self._text_box(
+            small, "you · last 5 minutes", centre_x, number.bottom() + radius * 0.02, top=True
+        )
+        return Dial(centre_x, centre_y, radius, thickness, pointer_from, big, number, small, under)
+
+    @staticmethod
+    def _text_box(font: QFont, text: str, cx: float, y: float, top: bool = False) -> QRectF:
+        metrics = QFontMetrics(font)
+        width, height = metrics.horizontalAdvance(text), metrics.height()
+        return QRectF(cx - width / 2, y if top else y - height / 2, width, height)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        d = self.dial()
+        arc = QRectF(d.cx - d.r, d.cy - d.r, 2 * d.r, 2 * d.r)
 
         def band(start: float, end: float, colour: QColor, width: float) -> None:
             pen = QPen(colour, width)
@@ -66,15 +95,15 @@ class TalkRatioGauge(QWidget):
             span = self._angle(end) - start_angle
             p.drawArc(arc, round(start_angle * 16), round(span * 16))
 
-        band(0.0, 1.0, theme.SURFACE.lighter(130), thickness)
+        band(0.0, 1.0, theme.SURFACE.lighter(130), d.t)
         low, high = theme.HEALTHY_BAND
-        band(low, high, theme.HEALTHY.darker(140), thickness)
-        band(theme.TOO_MUCH_FROM, 1.0, theme.TOO_MUCH.darker(150), thickness)
-        self._tick(p, centre_x, centre_y, radius, thickness, theme.TARGET_RATIO)
+        band(low, high, theme.HEALTHY.darker(140), d.t)
+        band(theme.TOO_MUCH_FROM, 1.0, theme.TOO_MUCH.darker(150), d.t)
+        self._tick(p, d.cx, d.cy, d.r, d.t, theme.TARGET_RATIO)
         if self.recent is not None:
-            band(0.0, self.recent, ratio_colour(self.recent), thickness * 0.45)
-            self._needle(p, centre_x, centre_y, radius - thickness, self.recent)
-        self._labels(p, centre_x, centre_y, radius, thickness)
+            band(0.0, self.recent, ratio_colour(self.recent), d.t * 0.45)
+            self._pointer(p, d, self.recent)
+        self._labels(p, d)
         p.end()
 
     def _small_font(self, radius: float) -> QFont:
@@ -91,29 +120,47 @@ class TalkRatioGauge(QWidget):
             round(cx + outer * cos(a)), round(cy - outer * sin(a)),
         )  # fmt: skip
 
-    def _needle(self, p: QPainter, cx: float, cy: float, length: float, ratio: float) -> None:
+    def _pointer(self, p: QPainter, d: Dial, ratio: float) -> None:
         a = radians(self._angle(ratio))
-        p.setPen(QPen(theme.TEXT, 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        p.drawLine(round(cx), round(cy), round(cx + length * cos(a)), round(cy - length * sin(a)))
-        p.setBrush(theme.TEXT)
-        p.drawEllipse(QRectF(cx - 5, cy - 5, 10, 10))
+        inner, outer = d.pointer_from, d.r + d.t * 0.6
+        p.setPen(QPen(theme.TEXT, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawLine(
+            round(d.cx + inner * cos(a)), round(d.cy - inner * sin(a)),
+            round(d.cx + outer * cos(a)), round(d.cy - outer * sin(a)),
+        )  # fmt: skip
 
-    def _labels(self, p: QPainter, cx: float, cy: float, r: float, t: float) -> None:
-        big = QFont(self.font())
-        big.setPointSizeF(max(14.0, r * 0.24))
-        big.setBold(True)
-        p.setFont(big)
+    def _labels(self, p: QPainter, d: Dial) -> None:
+        p.setFont(d.number_font)
         p.setPen(theme.TEXT if self.recent is None else ratio_colour(self.recent))
         number = "—" if self.recent is None else f"{self.recent * 100:.0f} %"
-        p.drawText(QRectF(cx - r, cy - r * 0.72, 2 * r, r * 0.42), Qt.AlignmentFlag.AlignCenter, number)
-        p.setFont(self._small_font(r))
+        p.drawText(d.number, Qt.AlignmentFlag.AlignCenter, number)
+        p.setFont(d.caption_font)
         p.setPen(theme.MUTED)
-        p.drawText(
-            QRectF(cx - r, cy - r * 0.32, 2 * r, r * 0.2),
-            Qt.AlignmentFlag.AlignCenter,
-            "you · last 5 minutes",
-        )
+        p.drawText(d.under, Qt.AlignmentFlag.AlignCenter, "you · last 5 minutes")
         overall = "" if self.overall is None else f"   ·   whole call {self.overall * 100:.0f} %"
         caption = f"target {theme.TARGET_RATIO * 100:.0f} %{overall}"
-        below = QRectF(0, cy + t * 0.6, self.width(), self.height() - cy - t * 0.6)
+        below = QRectF(0, d.cy + d.t * 0.6, self.width(), self.height() - d.cy - d.t * 0.6)
         p.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, caption)
+
+
+@dataclass(frozen=True)
+class Dial:
+    """The gauge's geometry at one size (pixels)."""
+
+    cx: float
+    cy: float
+    r: float
+    t: float
+    pointer_from: float  # the pointer's inner end, from the centre
+    number_font: QFont
+    number: QRectF  # the big percentage (sized for "100 %")
+    caption_font: QFont
+    under: QRectF  # "you · last 5 minutes"
+
+    def reach(self, box: QRectF) -> float:
+        return _reach(box, self.cx, self.cy)
+
+
+def _reach(box: QRectF, cx: float, cy: float) -> float:
+    """How far from the centre the box's farthest corner lies."""
+    return max(hypot(x - cx, y - cy) for x in (box.left(), box.right()) for y in (box.top(), box.bottom()))
