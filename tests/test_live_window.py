@@ -436,3 +436,38 @@ def test_the_pointer_never_crosses_the_percentage(qtbot, size):
     for box in (dial.number, dial.under):
         assert dial.reach(box) < dial.pointer_from, (size, box)
     assert dial.number.bottom() <= dial.under.top()  # the number and its caption do not overlap
+
+
+def test_teach_my_voice_without_the_encoder_answers_over_the_settings_dialog(qtbot):
+    """Its error used to land on the live window behind the modal Settings dialog: the button
+    looked dead. Now a message over the dialog says why and offers the download."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    controller = AppController(app_paths(), list_devices=no_devices)
+    qtbot.addWidget(controller.window)
+    seen: list[tuple[str, object, list[str]]] = []
+
+    def answer_message() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append((box.text(), box.parent(), [b.text() for b in box.buttons()]))
+            box.reject()
+        elif box is not None and not seen:
+            QTimer.singleShot(50, answer_message)
+
+    def press_teach() -> None:
+        settings = QApplication.activeModalWidget()
+        assert isinstance(settings, SettingsDialog)
+        QTimer.singleShot(50, answer_message)
+        settings.enrol_button.click()
+        settings.reject()
+
+    QTimer.singleShot(50, press_teach)
+    controller.open_settings()
+    [(text, parent, buttons)] = seen
+    assert "voice encoder" in text.lower() and "Download it now?" in text
+    assert isinstance(parent, SettingsDialog)
+    assert "Download…" in buttons
+    assert "voice encoder" not in controller.window.audio_notice.text().lower()
+    controller.shutdown()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from salesmirror import __version__
 from salesmirror.audio.call_audio import (
@@ -302,16 +302,30 @@ class AppController(QObject):
         return lambda: VoiceEncoder(folder)
 
     def enrol_voice(self) -> None:
+        # Called from the Settings dialog: what it says must appear over that dialog, not on the
+        # window behind it, where the button looked dead.
+        over = QApplication.activeModalWidget() or self.window
         try:
             factory = self._voice_encoder_factory()
         except ModelError as exc:
-            self.window.explain_audio_problem(str(exc))
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Teach it my voice",
+                f"{exc}\n\nThe voice encoder (17 MB) tells your voice from theirs when one microphone "
+                "hears both. Download it now?",
+                QMessageBox.StandardButton.Cancel,
+                over,
+            )
+            download = box.addButton("Download…", QMessageBox.ButtonRole.AcceptRole)
+            box.exec()
+            if box.clickedButton() is download:
+                self.download_model()
             return
         dialog = EnrolmentDialog(
             self.paths.voiceprint_file,
             lambda: InputDeviceSource(Speaker.YOU, self.settings.you_device),
             factory,
-            self.window,
+            over,
         )
         dialog.exec()
 
