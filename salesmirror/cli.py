@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -308,6 +309,13 @@ def _or_why(value: object, unit: str = "") -> str:
     return "—  (needs the words: a speech model or a script)" if value is None else f"{value}{unit}"
 
 
+def _installed_or_flag(find: Callable[[Path], Path], models_dir: Path) -> Path:
+    try:
+        return find(models_dir)
+    except ModelError as exc:
+        raise ModelError(f"{exc} Or give --speaker-model DIR.") from None
+
+
 def _loaded(folder: Path) -> SharedModel:
     """The model given with --model, loaded before the analysis: one the user named explicitly
     and that cannot recognise (damaged, or made for another Vosk) is an error, not a quiet
@@ -362,7 +370,7 @@ def _analyze_single_microphone(args: argparse.Namespace) -> tuple[dict[str, obje
     encoder = (
         check_voice_encoder_folder(args.speaker_model)
         if args.speaker_model
-        else installed_voice_encoder(app_paths().models_dir)
+        else _installed_or_flag(installed_voice_encoder, app_paths().models_dir)
     )
     extras = {"attribution": "single microphone, by enrolled voice (approximate)"}
     info = SessionInfo(

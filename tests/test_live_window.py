@@ -471,3 +471,56 @@ def test_teach_my_voice_without_the_encoder_answers_over_the_settings_dialog(qtb
     assert "Download…" in buttons
     assert "voice encoder" not in controller.window.audio_notice.text().lower()
     controller.shutdown()
+
+
+def test_a_recording_is_opened_from_the_window_not_the_command_line(qtbot, tmp_path):
+    """A GUI user was told to run 'salesmirror --you YOU.wav --them THEM.wav'. ⋯ → Open a
+    recording… takes one file with two channels (you left, them right) or a pair of files."""
+    import soundfile
+
+    from salesmirror.audio.decode import load_audio
+    from salesmirror.sessions.store import SessionStore
+    from salesmirror.ui.application import NO_MICROPHONE
+
+    assert "--you" not in NO_MICROPHONE and "Open a recording" in NO_MICROPHONE
+    stereo = Path(__file__).parent / "data" / "speech" / "stereo_diarization.wav"
+    left, right = load_audio(stereo, 0), load_audio(stereo, 1)
+    assert left.size == right.size == 5 * 16_000 and not np.array_equal(left, right)
+
+    controller = AppController(app_paths(), list_devices=no_devices, playback_speed=FAST)
+    window = controller.window
+    qtbot.addWidget(window)
+    mono = tmp_path / "mono.wav"
+    soundfile.write(str(mono), left, 16_000)
+    controller.open_recording([mono])
+    assert not controller.session.running and "one channel" in window.audio_notice.text()
+
+    menu = [a.text() for a in window.more_button.menu().actions()]
+    assert menu == ["Open a recording…", "Play the demo call"]
+    with qtbot.waitSignal(controller.session.finished, timeout=20_000):
+        controller.open_recording([stereo])
+    assert controller.recorded_call is not None
+    assert np.array_equal(controller.recorded_call[Speaker.YOU], left)
+    assert np.array_equal(controller.recorded_call[Speaker.THEM], right)
+    you, them = tmp_path / "me.wav", tmp_path / "customer.wav"
+    soundfile.write(str(you), left, 16_000)
+    soundfile.write(str(them), right, 16_000)
+    with qtbot.waitSignal(controller.session.finished, timeout=20_000):
+        controller.open_recording([them, you], you_first=False)
+    heard = controller.recorded_call[Speaker.YOU].astype(np.int32)
+    assert np.abs(heard - left).max() <= 1  # written and read again: a step of rounding at most
+    store = SessionStore(app_paths().sessions_dir)
+    rows = store.sessions()
+    store.close()
+    assert [(r.source, r.mode) for r in rows] == [("recording", "separate tracks")] * 2
+    controller.shutdown()
+
+
+def test_the_demo_stays_reachable_after_the_first_call(qtbot, recorded_app):
+    window = recorded_app.window
+    with qtbot.waitSignal(recorded_app.session.finished, timeout=20_000):
+        window.start()
+    assert not window.try_demo.isVisible()  # the first-run offer is gone…
+    [demo] = [a for a in window.more_button.menu().actions() if a.text() == "Play the demo call"]
+    demo.trigger()  # …the menu still has it
+    assert recorded_app.demo_mode is not None and recorded_app.session.running

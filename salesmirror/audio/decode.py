@@ -25,13 +25,14 @@ class AudioFileError(ValueError):
 
 
 class AudioStream:
-    """One recording, decoded, downmixed and resampled to 16 kHz block by block.
+    """One recording, decoded, downmixed (or one channel of it) and resampled to 16 kHz block by
+    block.
 
     Opening checks that the file is a readable, non-empty recording; `read(n)` returns up to `n`
     samples (fewer only at the end); `close()` releases the file.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, channel: int | None = None) -> None:
         if not path.exists():
             raise AudioFileError(f"{path}: no such file")
         if path.is_dir():
@@ -48,6 +49,11 @@ class AudioStream:
         if self._file.frames == 0:
             self._file.close()
             raise AudioFileError(f"{path}: the recording is empty")
+        self.channels = self._file.channels
+        if channel is not None and not 0 <= channel < self.channels:
+            self._file.close()
+            raise AudioFileError(f"{path}: has {self.channels} channel(s), so no channel {channel + 1}")
+        self._channel = channel  # None: all channels mixed down
         rate = self._file.samplerate
         self._resampler = (
             soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ")
@@ -88,7 +94,7 @@ class AudioStream:
             raise AudioFileError(
                 f"{self.path}: the recording is damaged after {int(heard // 60)}:{int(heard % 60):02d}"
             )
-        mono = data.mean(axis=1)
+        mono = data.mean(axis=1) if self._channel is None else np.ascontiguousarray(data[:, self._channel])
         if self._resampler is not None:
             mono = self._resampler.resample_chunk(mono, last=last)
         if last:
@@ -103,9 +109,9 @@ class AudioStream:
         self._file.close()
 
 
-def load_audio(path: Path) -> np.ndarray:
-    """Decode a whole (short) file to 16 kHz mono int16."""
-    stream = AudioStream(path)
+def load_audio(path: Path, channel: int | None = None) -> np.ndarray:
+    """Decode a whole (short) file to 16 kHz mono int16: all channels mixed, or one of them."""
+    stream = AudioStream(path, channel)
     try:
         return stream.read(stream.samples)
     finally:

@@ -55,10 +55,7 @@ def installed_voice_encoder(models_dir: Path) -> Path:
     folder = models_dir / VOICE_ENCODER_NAME
     if (folder / WEIGHTS_FILE).is_file():
         return folder.resolve()
-    raise ModelError(
-        "The voice encoder is not installed: download “Voice encoder” in the model manager, "
-        "or give --speaker-model DIR."
-    )
+    raise ModelError("The voice encoder is not installed: download “Voice encoder” in the model manager.")
 
 
 def _hz_to_mel(hz: np.ndarray) -> np.ndarray:

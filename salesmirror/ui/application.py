@@ -22,7 +22,7 @@ from salesmirror.audio.call_audio import (
     open_call_audio,
     propose_call_audio,
 )
-from salesmirror.audio.decode import AudioFileError
+from salesmirror.audio.decode import AudioFileError, AudioStream, load_audio
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice, list_input_devices
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.microphone import InputDeviceSource
@@ -60,8 +60,9 @@ DESKTOP_ENTRY_ID = "io.github.salesmirror.SalesMirror"
 NO_MICROPHONE = (
     "No microphone was found. SalesMirror listens to your microphone (and, if you choose one in "
     "Settings, the call's audio). Connect a headset or microphone and press Start — or try it "
-    "with a recorded call: salesmirror --you YOU.wav --them THEM.wav"
+    "with a recorded call: ⋯ → Open a recording…"
 )
+RECORDING_FILES = "Recordings (*.wav *.flac *.ogg *.oga *.mp3 *.aiff *.aif);;All files (*)"
 
 
 class AppController(QObject):
@@ -98,6 +99,7 @@ class AppController(QObject):
             open_replay=self.open_replay,
             start_demo=self.start_demo,
             present=self.present,
+            open_recording=self.open_recording,
         )
         self.window = LiveWindow(self.session, self.settings, actions, self._source_label)
         self.demo_mode: DemoMode | None = None
@@ -148,9 +150,11 @@ class AppController(QObject):
             return None
         model = self._model_path()
         source = "demo" if self.demo_mode else "recording" if self.recorded_call is not None else "live"
+        # The demo and a recording are two separate tracks, whatever the devices would make.
+        separate = self.demo_mode is not None or self.recorded_call is not None
         info = SessionInfo(
             source=source,
-            mode=str(self.capture_mode()),
+            mode="separate tracks" if separate else str(self.capture_mode()),
             devices={
                 key: value
                 for key, value in (("you", self.settings.you_device), ("them", self.settings.them_device))
@@ -183,6 +187,68 @@ class AppController(QObject):
         replay.destroyed.connect(lambda: self.replays.remove(replay) if replay in self.replays else None)
         self.replays.append(replay)
         replay.show()
+
+    # --- recordings ---------------------------------------------------------------------------
+
+    def open_recording(self, paths: list[Path] | None = None, you_first: bool | None = None) -> None:
+        """Play a recorded call through the coach: one file with two channels (you on the left,
+        them on the right), or a pair of files (the user says which one is them)."""
+        if self.session.running:
+            self.window.status.setText("Stop the current call before opening a recording.")
+            return
+        if paths is None:
+            names, _ = QFileDialog.getOpenFileNames(
+                self.window, "Open a recording: one file with two channels, or your and their file",
+                str(Path.home()), RECORDING_FILES,
+            )  # fmt: skip
+            paths = [Path(name) for name in names]
+        try:
+            tracks = self._recorded_tracks(paths, you_first)
+        except AudioFileError as exc:
+            self.window.explain_audio_problem(str(exc))
+            return
+        if tracks is None:
+            return
+        self.leave_demo()
+        self.recorded_call = tracks
+        self.window.explain_audio_problem("")
+        self.window.start()
+
+    def _recorded_tracks(self, paths: list[Path], you_first: bool | None) -> dict[Speaker, np.ndarray] | None:
+        if not paths:
+            return None
+        if len(paths) > 2:
+            raise AudioFileError(
+                "Choose one recording with two channels, or two recordings: yours and theirs."
+            )
+        if len(paths) == 1:
+            [path] = paths
+            if AudioStream(path).channels < 2:
+                raise AudioFileError(
+                    f"{path.name} has one channel, so it cannot tell you from them: choose a recording "
+                    "with two channels (you left, them right), or two files, yours and theirs."
+                )
+            return {Speaker.YOU: load_audio(path, 0), Speaker.THEM: load_audio(path, 1)}
+        if you_first is None:
+            you_first = self._ask_which_is_you(paths)
+            if you_first is None:
+                return None
+        you, them = paths if you_first else reversed(paths)
+        return {Speaker.YOU: load_audio(you), Speaker.THEM: load_audio(them)}
+
+    def _ask_which_is_you(self, paths: list[Path]) -> bool | None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Which one is you?",
+            "Which recording is your side of the call?",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        first = box.addButton(paths[0].name, QMessageBox.ButtonRole.AcceptRole)
+        second = box.addButton(paths[1].name, QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return True if clicked is first else False if clicked is second else None
 
     # --- demo and presentation -------------------------------------------------------------
 

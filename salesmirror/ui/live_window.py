@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -48,6 +49,7 @@ class WindowActions:
     open_replay: Callable[[int], None]
     start_demo: Callable[[], None]
     present: Callable[[], None]
+    open_recording: Callable[[], None]
 
 
 def quit_everything() -> None:
@@ -103,10 +105,23 @@ class LiveWindow(QWidget):
         self.present_button = QToolButton()
         self.present_button.setText("Present")
         self.present_button.setToolTip("Full screen for a room or a projector (F5)")
+        self.more_button = QToolButton()
+        self.more_button.setText("⋯")
+        self.more_button.setToolTip("Open a recording, play the demo call")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        self.open_recording_action = more.addAction("Open a recording…")
+        self.open_recording_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.addAction(self.open_recording_action)  # the shortcut works with the menu closed
+        self.open_recording_action.triggered.connect(lambda _checked: self.app_actions.open_recording())
+        self.play_demo_action = more.addAction("Play the demo call")
+        self.play_demo_action.triggered.connect(lambda _checked: self.app_actions.start_demo())
+        self.more_button.setMenu(more)
         header.addWidget(self.pin_button)
         header.addWidget(self.present_button)
         header.addWidget(self.sessions_button)
         header.addWidget(self.settings_button)
+        header.addWidget(self.more_button)
         root.addLayout(header)
         root.addWidget(self.status)
         self.noise_notice = QLabel()
