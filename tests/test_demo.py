@@ -252,3 +252,23 @@ def test_presentation_mode_shows_what_was_said_as_text_not_markup(qtbot, demo_ap
     shown.show_nudge(Nudge(2.0, "problem", "They just mentioned a problem — ask why", f'"{said}"'))
     assert shown.evidence.textFormat() == Qt.TextFormat.PlainText
     assert said in shown.evidence.text()
+
+
+def test_leaving_the_demo_leaves_an_empty_window_and_its_run_is_marked(qtbot, demo_app) -> None:
+    """After Leave demo the window kept the demo's 55 %, Replay and 4:43, and presentation mode
+    then showed it as 'Live call · Call ended'; in Calls the run looked like a real call."""
+    controller = demo_app()
+    window = controller.window
+    play_to_the_end(qtbot, controller)
+    assert window.gauge.recent is not None and window.replay_button.isVisible()
+    window.demo_bar.leave.emit()
+    assert controller.demo_mode is None
+    assert window.gauge.recent is None and window.elapsed.text() == "0:00"
+    assert not window.replay_button.isVisible()
+    assert window.transcript.toPlainText() == ""
+    assert controller.session.snapshot() is None  # nothing left for presentation mode to show
+    controller.open_sessions()
+    calls = controller.session_list
+    assert calls is not None
+    titles = [calls.table.item(row, 1).text() for row in range(calls.table.rowCount())]
+    assert len(titles) == 1 and titles[0].endswith("(demo)")

@@ -284,11 +284,12 @@ class AppController(QObject):
     def leave_demo(self) -> None:
         if self.demo_mode is None:
             return
-        self.session.stop()
+        self.session.forget()
         self.demo_mode.close()
         with contextlib.suppress(RuntimeError):
             self.window.demo_bar.leave.disconnect(self.leave_demo)
         self.window.hide_demo()
+        self.window.clear_call()
         self.demo_mode = None
         self.window.status.setText("Ready")
         self.update_model_notice()

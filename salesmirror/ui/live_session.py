@@ -58,6 +58,14 @@ class LiveSession(QObject):
         if self.pipeline is not None:
             self.pipeline.stop()
 
+    def forget(self) -> None:
+        """Stop the call and let go of it: its figures are no longer this session's to show
+        (leaving the demo), and what its workers still say as they wind down is dropped."""
+        self.stop()
+        self._call += 1
+        self.pipeline = None
+        self._inbox.stop()
+
     def snooze(self, seconds: float | None) -> None:
         """Silence nudges for `seconds` of this call, or (None) let them through again."""
         if self.pipeline is not None:

@@ -392,6 +392,23 @@ class LiveWindow(QWidget):
         self.you_light.set_active(False)
         self.them_light.set_active(False)
 
+    def clear_call(self) -> None:
+        """Back to an empty window, as before any call (after leaving the demo)."""
+        self.refresh_timer.stop()
+        self.gauge.set_ratios(None, None)
+        self.monologue.setText(clock(0))
+        self._warn_of_monologue(0)
+        self.elapsed.setText(clock(0))
+        self.you_light.set_active(False)
+        self.them_light.set_active(False)
+        self.replay_button.hide()
+        self.snoozed.hide()
+        self.banner.hide()
+        self.transcript.clear_lines()
+        self._set_partial("")
+        self.start_button.setChecked(False)
+        self.start_button.setText("Start")
+
     def replay_last_call(self) -> None:
         session_id = self.session.last_session_id
         if session_id is not None and not self.session.running:

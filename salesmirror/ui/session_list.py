@@ -137,7 +137,8 @@ class SessionListWindow(QWidget):
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
             ratio = "—" if row.talk_ratio_you is None else f"{row.talk_ratio_you * 100:.0f} %"
-            title = row.display_title + ("  (recovered)" if row.state == "recovered" else "")
+            title = row.display_title + ("  (demo)" if row.source == "demo" else "")
+            title += "  (recovered)" if row.state == "recovered" else ""
             cells = (
                 f"{row.started_at.astimezone():%a %d %b %Y  %H:%M}",
                 title,
