@@ -141,7 +141,7 @@ def test_presentation_mode_explains_each_nudge_and_obeys_a_presenter_remote(qtbo
     first = shown.fired[0]
     assert shown.why_title.text() == kind(first.kind).title
     assert shown.why.text() and shown.why.text() in kind(first.kind).why
-    assert shown.nudge.text() == first.text
+    assert shown.nudge_text.text() == first.text
     qtbot.keyClick(shown, Qt.Key.Key_Space)  # pause
     assert controller.demo_mode.playback.paused
     qtbot.keyClick(shown, Qt.Key.Key_Up)

@@ -496,7 +496,7 @@ def test_a_recording_is_opened_from_the_window_not_the_command_line(qtbot, tmp_p
     assert not controller.session.running and "one channel" in window.audio_notice.text()
 
     menu = [a.text() for a in window.more_button.menu().actions()]
-    assert menu == ["Open a recording…", "Play the demo call"]
+    assert menu == ["Present — full screen for a room (F5)", "Open a recording…", "Play the demo call"]
     with qtbot.waitSignal(controller.session.finished, timeout=20_000):
         controller.open_recording([stereo])
     assert controller.recorded_call is not None

@@ -81,14 +81,14 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "questions_asked",
         "Questions asked",
-        "a few every 10 minutes, not an interrogation",
+        "a few per 10 minutes, no interrogation",
         lambda v: f"{v:.0f}",
         _questions,
     ),
     Target(
         "patience_s",
         "Patience",
-        "a breath (0.6 s or more) before you answer",
+        "a breath (≥ 0.6 s) before you answer",
         lambda v: f"{v:.1f} s",
         _patience,
         ((0.6, "good"),),

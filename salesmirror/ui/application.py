@@ -58,9 +58,8 @@ from salesmirror.ui.settings_dialog import SettingsDialog
 DESKTOP_ENTRY_ID = "io.github.salesmirror.SalesMirror"
 
 NO_MICROPHONE = (
-    "No microphone was found. SalesMirror listens to your microphone (and, if you choose one in "
-    "Settings, the call's audio). Connect a headset or microphone and press Start — or try it "
-    "with a recorded call: ⋯ → Open a recording…"
+    "No microphone was found. Connect a headset or microphone and press Start, or try it with a "
+    "recorded call: ⋯ → Open a recording…"
 )
 RECORDING_FILES = "Recordings (*.wav *.flac *.ogg *.oga *.mp3 *.aiff *.aif);;All files (*)"
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -83,7 +84,10 @@ class LiveWindow(QWidget):
     # --- layout ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        root = QVBoxLayout(self)
+        # Everything sits in a scroll area: on a short screen with every notice and a nudge's
+        # why open, the window scrolls instead of squeezing text until it is cut off.
+        self._content = QWidget()
+        root = QVBoxLayout(self._content)
         root.setContentsMargins(12, 10, 12, 12)
         root.setSpacing(8)
 
@@ -102,14 +106,13 @@ class LiveWindow(QWidget):
         self.sessions_button = QToolButton()
         self.sessions_button.setText("Calls")
         self.sessions_button.setToolTip("Your stored calls: replay, search, export (Ctrl+L)")
-        self.present_button = QToolButton()
-        self.present_button.setText("Present")
-        self.present_button.setToolTip("Full screen for a room or a projector (F5)")
         self.more_button = QToolButton()
         self.more_button.setText("⋯")
-        self.more_button.setToolTip("Open a recording, play the demo call")
+        self.more_button.setToolTip("Present, open a recording, play the demo call")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         more = QMenu(self.more_button)
+        self.present_action = more.addAction("Present — full screen for a room (F5)")
+        self.present_action.triggered.connect(lambda _checked: self.app_actions.present())
         self.open_recording_action = more.addAction("Open a recording…")
         self.open_recording_action.setShortcut(QKeySequence("Ctrl+O"))
         self.addAction(self.open_recording_action)  # the shortcut works with the menu closed
@@ -118,7 +121,6 @@ class LiveWindow(QWidget):
         self.play_demo_action.triggered.connect(lambda _checked: self.app_actions.start_demo())
         self.more_button.setMenu(more)
         header.addWidget(self.pin_button)
-        header.addWidget(self.present_button)
         header.addWidget(self.sessions_button)
         header.addWidget(self.settings_button)
         header.addWidget(self.more_button)
@@ -138,7 +140,15 @@ class LiveWindow(QWidget):
         self.notice_text = QLabel()
         self.notice_text.setWordWrap(True)
         self.notice_text.setStyleSheet("background: transparent;")
-        notice_layout.addWidget(self.notice_text)
+        self.notice_close = QToolButton()
+        self.notice_close.setText("×")
+        self.notice_close.setToolTip("Hide this note (the status line still says talk time only)")
+        self.notice_close.setAutoRaise(True)
+        self.notice_close.clicked.connect(self._dismiss_model_notice)
+        notice_top = QHBoxLayout()
+        notice_top.addWidget(self.notice_text, 1)
+        notice_top.addWidget(self.notice_close, 0, Qt.AlignmentFlag.AlignTop)
+        notice_layout.addLayout(notice_top)
         notice_buttons = QHBoxLayout()
         self.use_folder_button = QPushButton("Use a model folder…")
         self.download_button = QPushButton("Download a model…")
@@ -147,22 +157,31 @@ class LiveWindow(QWidget):
         notice_layout.addLayout(notice_buttons)
         root.addWidget(self.notice)
 
-        self.audio_notice = QLabel()
-        self.audio_notice.setObjectName("audioNotice")
-        self.audio_notice.setWordWrap(True)
-        self.audio_notice.setStyleSheet(
-            "QLabel#audioNotice { background: #33262a; border: 1px solid #6b3f3a;"
-            " border-radius: 8px; padding: 8px; }"
+        # A frame around a plain label: padding set on a word-wrapped label itself makes Qt
+        # under-estimate its height, and the last line was cut off.
+        self.audio_notice_frame = QFrame()
+        self.audio_notice_frame.setObjectName("audioNotice")
+        self.audio_notice_frame.setStyleSheet(
+            "QFrame#audioNotice { background: #33262a; border: 1px solid #6b3f3a; border-radius: 8px; }"
         )
-        self.audio_notice.hide()
-        root.addWidget(self.audio_notice)
+        audio_layout = QVBoxLayout(self.audio_notice_frame)
+        audio_layout.setContentsMargins(10, 8, 10, 8)
+        self.audio_notice = QLabel()
+        self.audio_notice.setWordWrap(True)
+        self.audio_notice.setStyleSheet("background: transparent; border: none;")
+        audio_layout.addWidget(self.audio_notice)
+        self.audio_notice_frame.hide()
+        root.addWidget(self.audio_notice_frame)
         self.keeping_audio = QLabel("● Keeping this call's audio (Settings → Privacy)")
         self.keeping_audio.setStyleSheet(f"color: {theme.TOO_MUCH.name()}; font-weight: 600;")
         self.keeping_audio.setToolTip("The audio is stored on this computer with the session, for the replay")
         self.keeping_audio.hide()
         root.addWidget(self.keeping_audio)
-        self.try_demo = QPushButton("Try the demo — a sales call with its nudges, no microphone needed")
-        self.try_demo.setToolTip("Plays a bundled demo call through the coach (salesmirror demo)")
+        self.try_demo = QPushButton("Try the demo call — no microphone needed")
+        self.try_demo.setToolTip(
+            "Plays a bundled sales call through the coach, with its nudges (also in ⋯, and "
+            "'salesmirror demo')"
+        )
         self.try_demo.hide()
         root.addWidget(self.try_demo)
         self.demo_bar = DemoBar()
@@ -239,6 +258,14 @@ class LiveWindow(QWidget):
         footer.addWidget(self.replay_button)
         footer.addWidget(self.elapsed)
         root.addLayout(footer)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self._content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         self.transcript_toggle.setChecked(self.settings.transcript_visible)
         self._show_transcript(self.settings.transcript_visible)
@@ -249,7 +276,6 @@ class LiveWindow(QWidget):
         self.pin_button.toggled.connect(self.set_always_on_top)
         self.settings_button.clicked.connect(self.app_actions.open_settings)
         self.sessions_button.clicked.connect(self.app_actions.open_sessions)
-        self.present_button.clicked.connect(self.app_actions.present)
         self.try_demo.clicked.connect(self.app_actions.start_demo)
         self.replay_button.clicked.connect(self.replay_last_call)
         self.use_folder_button.clicked.connect(self.app_actions.choose_model_folder)
@@ -257,6 +283,7 @@ class LiveWindow(QWidget):
         self.transcript_toggle.toggled.connect(self._show_transcript)
         self.session.nudge.connect(self.show_nudge)
         self.banner.snooze_requested.connect(self.snooze_nudges)
+        self.banner.why_button.toggled.connect(lambda _shown: QTimer.singleShot(0, self.fit_content))
         self.snoozed.clicked.connect(self.resume_nudges)
         self.session.utterance.connect(self.add_utterance)
         self.session.partial.connect(self.show_partial)
@@ -293,13 +320,19 @@ class LiveWindow(QWidget):
         if not available:
             self.notice_text.setText(
                 reason
-                or "Talk time only — no speech model is installed, so there is no transcript and "
-                "no nudges about what the customer says."
+                or "Talk time only: with no speech model there is no transcript and no nudge "
+                "about the customer's words."
             )
+        self.fit_content()
+
+    def _dismiss_model_notice(self) -> None:
+        self.notice.hide()
+        self.status.setText("Talk time only: no speech model (Settings → Speech model)")
 
     def set_first_run(self, first: bool) -> None:
         """Before the first call, offer the demo: the app shown without a call or a model."""
         self.try_demo.setVisible(first and self.demo is None)
+        self.fit_content()
 
     def show_demo(self, demo: DemoMode) -> None:
         self.demo = demo
@@ -335,7 +368,22 @@ class LiveWindow(QWidget):
     def explain_audio_problem(self, message: str) -> None:
         """No microphone, or a device that cannot open: say what is needed instead of failing."""
         self.audio_notice.setText(message)
-        self.audio_notice.setVisible(bool(message))
+        self.audio_notice_frame.setVisible(bool(message))
+        self.fit_content()
+
+    def fit_content(self) -> None:
+        """Grow taller when notices need the room: a word-wrapped text squeezed below its
+        height is cut off mid-line (the layout's minimum ignores height-for-width)."""
+        layout = self._content.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        screen = self.screen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height() - 40)
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def toggle_running(self) -> None:
         if self.session.running:
@@ -452,6 +500,7 @@ class LiveWindow(QWidget):
     @Slot(object)
     def show_nudge(self, nudge: Nudge) -> None:
         self.banner.show_nudge(nudge)
+        QTimer.singleShot(0, self.fit_content)  # once the banner has its height
 
     SNOOZE_S = 300.0
 

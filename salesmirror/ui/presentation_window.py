@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from salesmirror.coaching.events import Nudge, Speaker, Utterance
 from salesmirror.coaching.playbook import playbook
@@ -52,6 +52,10 @@ class PresentationWindow(QWidget):
             f"QWidget {{ background: {theme.BACKGROUND.name()}; color: {theme.TEXT.name()}; }}"
             f" QLabel#muted {{ color: {theme.MUTED.name()}; }}"
         )
+        # Type is designed for 1920×1080 and scaled to the screen it is shown on (see
+        # resizeEvent): fixed sizes overflowed a 1366×768 projector.
+        self._type: list[tuple[QWidget, float, str]] = []
+        self._scale = 1.0
         self._build(title)
         self._wire()
 
@@ -64,50 +68,59 @@ class PresentationWindow(QWidget):
         stage.setSpacing(18)
         top = QHBoxLayout()
         self.title = QLabel(title or "SalesMirror")
-        self.title.setStyleSheet("font-size: 30pt; font-weight: 700;")
+        self._sized(self.title, 30, "font-weight: 700;")
         self.title.setWordWrap(True)
         self.status = QLabel()
         self.status.setObjectName("muted")
-        self.status.setStyleSheet("font-size: 20pt;")
+        self._sized(self.status, 20)
+        # The status and the clock keep their width; the title wraps in what is left.
+        self.status.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         top.addWidget(self.title, 1)
         top.addWidget(self.status)
         stage.addLayout(top)
         self.gauge = TalkRatioGauge()
-        self.gauge.setMinimumSize(360, 260)
         stage.addWidget(self.gauge, 5)
         figures = QHBoxLayout()
         self.you_light = ActivityLight("You", theme.YOU)
         self.them_light = ActivityLight("Them", theme.THEM)
         for light in (self.you_light, self.them_light):
-            light.setStyleSheet("font-size: 24pt;")
+            self._sized(light, 24)
             light.setMinimumSize(150, 64)
             figures.addWidget(light)
         figures.addStretch(1)
         self.monologue = QLabel("0:00")
-        self.monologue.setStyleSheet("font-size: 36pt; font-weight: 700;")
+        self._sized(self.monologue, 36, "font-weight: 700;")
         caption = QLabel("monologue")
         caption.setObjectName("muted")
-        caption.setStyleSheet("font-size: 14pt;")
+        self._sized(caption, 14)
         figures.addWidget(caption)
         figures.addWidget(self.monologue)
         self.elapsed = QLabel("0:00")
         self.elapsed.setObjectName("muted")
-        self.elapsed.setStyleSheet("font-size: 24pt; margin-left: 16px;")
+        self._sized(self.elapsed, 24, "margin-left: 16px;")
+        self.elapsed.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         top.addWidget(self.elapsed)
         stage.addLayout(figures)
-        self.nudge = QLabel()
-        self.nudge.setWordWrap(True)
-        self.nudge.setMinimumHeight(120)
+        # A frame around a plain label: padding on a word-wrapped label itself makes Qt
+        # under-estimate its height, and the last line was cut off.
+        self.nudge = QFrame()
+        self.nudge.setObjectName("nudge")
         self.nudge.setStyleSheet(
-            f"background: {theme.NUDGE.name()}; border-left: 10px solid {theme.NUDGE_ACCENT.name()};"
-            " border-radius: 14px; padding: 18px 26px; font-size: 34pt; font-weight: 700;"
+            f"QFrame#nudge {{ background: {theme.NUDGE.name()}; border-radius: 14px;"
+            f" border-left: 10px solid {theme.NUDGE_ACCENT.name()}; }}"
+            " QFrame#nudge QLabel { background: transparent; border: none; }"
         )
+        nudge_layout = QVBoxLayout(self.nudge)
+        nudge_layout.setContentsMargins(26, 16, 26, 16)
+        self.nudge_text = QLabel()
+        self.nudge_text.setWordWrap(True)
+        self._sized(self.nudge_text, 34, "font-weight: 700;")
+        nudge_layout.addWidget(self.nudge_text)
         self.nudge.hide()
         stage.addWidget(self.nudge)
         self.said = QLabel()
         self.said.setWordWrap(True)
-        self.said.setStyleSheet("font-size: 20pt;")
-        self.said.setMinimumHeight(90)
+        self._sized(self.said, 20)
         stage.addWidget(self.said)
         root.addLayout(stage, 3)
 
@@ -121,32 +134,30 @@ class PresentationWindow(QWidget):
         side.setContentsMargins(32, 28, 32, 28)
         heading = QLabel("Why this nudge")
         heading.setObjectName("muted")
-        heading.setStyleSheet("font-size: 18pt; font-weight: 600; letter-spacing: 1px;")
+        self._sized(heading, 18, "font-weight: 600; letter-spacing: 1px;")
         self.why_title = QLabel("Nudges appear here as they fire")
         self.why_title.setWordWrap(True)
-        self.why_title.setStyleSheet(
-            f"font-size: 28pt; font-weight: 700; color: {theme.NUDGE_ACCENT.name()};"
-        )
+        self._sized(self.why_title, 28, f"font-weight: 700; color: {theme.NUDGE_ACCENT.name()};")
         self.why = QLabel(
             "Each nudge follows a principle of good selling: a dialogue, not a monologue; "
             "understand before you pitch; let the customer tell their story."
         )
         self.why.setWordWrap(True)
-        self.why.setStyleSheet("font-size: 22pt; line-height: 130%;")
+        self._sized(self.why, 22)
         self.evidence = QLabel()
         self.evidence.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the customer
         self.evidence.setWordWrap(True)
         self.evidence.setObjectName("muted")
-        self.evidence.setStyleSheet("font-size: 16pt;")
+        self._sized(self.evidence, 16)
         self.history = QLabel()
         self.history.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the customer
         self.history.setWordWrap(True)
         self.history.setObjectName("muted")
-        self.history.setStyleSheet("font-size: 16pt;")
+        self._sized(self.history, 16)
         keys = QLabel(_KEYS_HELP if self.demo is not None else "Space start / stop · Esc leave")
         keys.setObjectName("muted")
         keys.setWordWrap(True)
-        keys.setStyleSheet("font-size: 13pt;")
+        self._sized(keys, 13)
         for widget in (heading, self.why_title, self.why, self.evidence):
             side.addWidget(widget)
         side.addStretch(1)
@@ -199,7 +210,7 @@ class PresentationWindow(QWidget):
         self.them_light.set_active(snapshot.them_speaking)
         self.monologue.setText(clock(figures.monologue_s))
         colour = theme.monologue_colour(figures.monologue_s, self._monologue_limit_s) or theme.TEXT
-        style = f"font-size: 36pt; font-weight: 700; color: {colour.name()};"
+        style = f"font-size: {36 * self._scale:.1f}pt; font-weight: 700; color: {colour.name()};"
         if style != self.monologue.styleSheet():
             self.monologue.setStyleSheet(style)
         self.elapsed.setText(clock(figures.t))
@@ -215,7 +226,7 @@ class PresentationWindow(QWidget):
     @Slot(object)
     def show_nudge(self, nudge: Nudge) -> None:
         kind = playbook().get(nudge.kind)
-        self.nudge.setText(nudge.text)
+        self.nudge_text.setText(nudge.text)
         self.nudge.show()
         self.nudge_timer.start(12_000)
         self.why_title.setText(kind.title if kind is not None else nudge.text)
@@ -233,6 +244,22 @@ class PresentationWindow(QWidget):
         # What was said is shown as written, never as markup ("<b>" in a transcript stays "<b>").
         said = html.escape(text)
         self.said.setText(f"<span style='color:{colour.name()}'><b>{who}:</b></span> {said}")
+
+    def _sized(self, widget: QWidget, points: float, style: str = "") -> None:
+        """Give `widget` type of `points` at 1920×1080, scaled with the window."""
+        self._type.append((widget, points, style))
+        widget.setStyleSheet(f"font-size: {points * self._scale:.1f}pt; {style}")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        scale = max(0.5, min(1.6, self.width() / 1920, self.height() / 1080))
+        if abs(scale - self._scale) > 0.01:
+            self._scale = scale
+            for widget, points, style in self._type:
+                widget.setStyleSheet(f"font-size: {points * scale:.1f}pt; {style}")
+            self.gauge.setMinimumSize(round(360 * scale), round(260 * scale))
+            for light in (self.you_light, self.them_light):
+                light.setMinimumSize(round(150 * scale), round(64 * scale))
+        super().resizeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.timer.stop()

@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -46,6 +47,7 @@ from salesmirror.ui import theme
 from salesmirror.ui.widgets.summary_card import SummaryCard
 from salesmirror.ui.widgets.timeline_view import TimelineView
 from salesmirror.ui.widgets.trend_chart import TrendChart
+from salesmirror.ui.widgets.wrapping_label import WrappingLabel
 
 PLAYHEAD_MS = 100
 _SCROLL_UNITS = 1000  # the scroll bar counts in thousandths of the call
@@ -82,7 +84,7 @@ class ReplayWindow(QWidget):
         self.player: SessionPlayer | None = None
         self._recent: list[SessionRow] | None = None  # for the trend, read once
         self.setWindowTitle(f"{self.stored.row.display_title} — SalesMirror replay")
-        self.resize(1280, 800)
+        self._fit_to_screen()
         self._build()
         self._wire()
         self._fill()
@@ -160,18 +162,24 @@ class ReplayWindow(QWidget):
         trend_header.addWidget(trend_caption)
         trend_header.addWidget(self.trend_figure, 1)
         self.trend = TrendChart()
-        self.why = QLabel("Click a nudge on the timeline or in the transcript to see why it fired.")
+        self.why = WrappingLabel("Click a nudge on the timeline or in the transcript to see why it fired.")
         self.why.setWordWrap(True)
         self.why.setObjectName("muted")
         self.why.setTextFormat(Qt.TextFormat.RichText)
         self.why.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.why.setStyleSheet(
-            f"QLabel {{ background: {theme.NUDGE.name()}; border-radius: 10px; padding: 10px; }}"
-        )
+        self.why.setStyleSheet("background: transparent;")
+        # A frame around the label: padding set on a word-wrapped label itself makes Qt
+        # under-estimate its height, and the explanation was cut mid-sentence.
+        why_panel = QFrame()
+        why_panel.setObjectName("why")
+        why_panel.setStyleSheet(f"QFrame#why {{ background: {theme.NUDGE.name()}; border-radius: 10px; }}")
+        why_layout = QVBoxLayout(why_panel)
+        why_layout.setContentsMargins(10, 10, 10, 10)
+        why_layout.addWidget(self.why)
         side_layout.addWidget(self.card)
         side_layout.addLayout(trend_header)
         side_layout.addWidget(self.trend)
-        side_layout.addWidget(self.why, 1)
+        side_layout.addWidget(why_panel, 1)
         split.addWidget(side)
         split.setSizes([700, 540])
         root.addWidget(split, 1)
@@ -368,6 +376,15 @@ class ReplayWindow(QWidget):
             return False
         self.why.setText(escape(f"Exported to {path}"))
         return True
+
+    def _fit_to_screen(self) -> None:
+        """1280×800 where it fits; on a smaller screen (a 1366×768 projector), what it has."""
+        screen = self.screen()
+        room = screen.availableGeometry() if screen is not None else None
+        width, height = 1280, 800
+        if room is not None:
+            width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+        self.resize(width, height)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.player is not None:

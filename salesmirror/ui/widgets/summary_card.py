@@ -33,7 +33,8 @@ class SummaryCard(QFrame):
             value.setStyleSheet("font-size: 13pt; font-weight: 600;")
             goal = QLabel(target.goal)
             goal.setObjectName("muted")
-            goal.setWordWrap(True)
+            # One line each: a grid gives every row one line's height, so a wrapped goal was
+            # cut through the middle. The goals are written short enough not to need it.
             grid.addWidget(name, row, 0)
             grid.addWidget(value, row, 1)
             grid.addWidget(goal, row, 2)

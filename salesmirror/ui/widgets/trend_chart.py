@@ -24,8 +24,9 @@ class TrendChart(QWidget):
         self.target: Target = TARGETS[0]
         self.points: list[tuple[str, float, float]] = []  # (call title, value, call length in s)
         self.current: int | None = None
-        self.setMinimumSize(240, 140)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # It gives up height first on a short screen: the nudge's why below it must be read whole.
+        self.setMinimumSize(240, 90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
     def sizeHint(self) -> QSize:
         return QSize(320, 150)
