@@ -263,8 +263,11 @@ class AppController(QObject):
         )
         self.window.show_demo(self.demo_mode)
         self.window.demo_bar.leave.connect(self.leave_demo)
-        # The demo adds its controls and a transcript: give them room.
-        self.window.resize(max(self.window.width(), 400), max(self.window.height(), 760))
+        # The demo adds its controls and a transcript: give them room, as far as the screen has it.
+        screen = self.window.screen()
+        tallest = screen.availableGeometry().height() - 40 if screen is not None else 760
+        self.window.resize(max(self.window.width(), 400), min(max(self.window.height(), 760), tallest))
+        self.window.fit_content()
         self.update_model_notice()
         return self.demo_mode
 

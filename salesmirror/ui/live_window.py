@@ -257,7 +257,6 @@ class LiveWindow(QWidget):
         footer.addWidget(self.start_button, 1)
         footer.addWidget(self.replay_button)
         footer.addWidget(self.elapsed)
-        root.addLayout(footer)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -265,7 +264,11 @@ class LiveWindow(QWidget):
         scroll.setWidget(self._content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.setSpacing(0)
+        outer.addWidget(scroll, 1)
+        # Start and Stop never scroll out of reach.
+        footer.setContentsMargins(12, 6, 12, 12)
+        outer.addLayout(footer)
 
         self.transcript_toggle.setChecked(self.settings.transcript_visible)
         self._show_transcript(self.settings.transcript_visible)
@@ -378,7 +381,8 @@ class LiveWindow(QWidget):
         if layout is None:
             return
         layout.activate()
-        needed = layout.totalHeightForWidth(self.width())
+        footer = self.start_button.sizeHint().height() + 18
+        needed = layout.totalHeightForWidth(self.width()) + footer
         screen = self.screen()
         if screen is not None:
             needed = min(needed, screen.availableGeometry().height() - 40)
