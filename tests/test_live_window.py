@@ -524,3 +524,26 @@ def test_the_demo_stays_reachable_after_the_first_call(qtbot, recorded_app):
     [demo] = [a for a in window.more_button.menu().actions() if a.text() == "Play the demo call"]
     demo.trigger()  # …the menu still has it
     assert recorded_app.demo_mode is not None and recorded_app.session.running
+
+
+def test_settings_meters_say_problems_in_full_and_a_missing_input_is_a_dash(qtbot):
+    """The meter cut its own error at 60 characters, and 'Them' showed −60 dB with no input."""
+    from salesmirror.audio.microphone import InputDeviceSource
+
+    def unplugged(you_device, them_device):
+        return [InputDeviceSource(Speaker.YOU, "USB headset that is not plugged in")]
+
+    settings = load_settings(app_paths().settings_file)[0]
+    dialog = SettingsDialog(settings, no_devices, lambda: None, None, unplugged)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.meter_problems.isVisible, timeout=5000)
+    problem = dialog.meter_problems.text()
+    assert problem.startswith("You: ") and len(problem) > 60
+    assert dialog.you_level.format() == "not available"
+    assert dialog.you_level.toolTip() == problem.removeprefix("You: ")
+    assert dialog.them_level.format() == "—"
+    dialog.reject()
+    nudges = dialog.nudges
+    [tip] = {switch.toolTip() for name, switch in nudges.switches.items() if name == "monologue"}
+    assert tip.startswith("<qt>") and "dialogue" in tip  # rich text: Qt wraps it

@@ -3,7 +3,8 @@
     python resources/icon/render.py
 
 Writes the PNG sizes the window and the Linux menu use (package data, `salesmirror/data/icon/`),
-and the Windows `.ico` and macOS `.icns` the installers embed (`installers/icons/`). Both container
+and the Windows `.ico` and macOS `.icns` the installers embed (`installers/icons/`). It also draws
+the spin boxes' arrows, which a styled spin box loses (`salesmirror/data/icon/arrow-*.png`). Both container
 formats hold plain PNG images, which Windows Vista+ and macOS 10.7+ read, so Qt's SVG renderer is
 all this needs. Run it again after editing the SVG and commit what it writes.
 """
@@ -14,8 +15,8 @@ import struct
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPolygonF
 from PySide6.QtSvg import QSvgRenderer
 
 HERE = Path(__file__).resolve().parent
@@ -77,6 +78,24 @@ def icns_file(images: dict[int, bytes]) -> bytes:
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 
+def arrow_png(pointing_up: bool) -> bytes:
+    """A small filled triangle in the theme's text colour, 14×11 pixels."""
+    image = QImage(14, 11, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#eef2f7"))
+    ys = (9, 2, 9) if pointing_up else (2, 9, 2)
+    painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in zip((0, 7, 14), ys, strict=True)]))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
 def main() -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     renderer = QSvgRenderer(str(SOURCE))
@@ -89,6 +108,8 @@ def main() -> int:
     INSTALLER_ICONS.mkdir(parents=True, exist_ok=True)
     for size in PNG_SIZES:
         (PACKAGE_ICONS / f"salesmirror-{size}.png").write_bytes(images[size])
+    (PACKAGE_ICONS / "arrow-up.png").write_bytes(arrow_png(True))
+    (PACKAGE_ICONS / "arrow-down.png").write_bytes(arrow_png(False))
     (INSTALLER_ICONS / "salesmirror.ico").write_bytes(ico_file(images))
     (INSTALLER_ICONS / "salesmirror.icns").write_bytes(icns_file(images))
     del app

@@ -3,6 +3,8 @@ delivery gaps, and the words that name your product and your competitors."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -35,7 +37,8 @@ class NudgeSettingsPage(QWidget):
         for row, kind in enumerate(playbook().values()):
             switch = QCheckBox(kind.title)
             switch.setChecked(kind.name not in settings.disabled_nudges)
-            switch.setToolTip(f"“{kind.says()}”\n\n{kind.why}")
+            # Rich text, so Qt wraps it: as plain text the why was one 1,200-pixel line.
+            switch.setToolTip(f"<qt><b>“{html.escape(kind.says())}”</b><br><br>{html.escape(kind.why)}</qt>")
             self.switches[kind.name] = switch
             grid.addWidget(switch, row, 0)
             if kind.threshold is not None:

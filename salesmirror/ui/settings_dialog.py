@@ -71,6 +71,10 @@ class SettingsDialog(QDialog):
         self.device_note = QLabel()
         self.device_note.setWordWrap(True)
         self.device_note.setObjectName("muted")
+        self.meter_problems = QLabel()
+        self.meter_problems.setWordWrap(True)
+        self.meter_problems.setStyleSheet("color: #e0a040;")
+        self.meter_problems.hide()
         self.headset = QCheckBox("I wear a headset (my microphone hears only me)")
         self.headset.setChecked(settings.headset)
         self.mode = QLabel()
@@ -126,6 +130,7 @@ class SettingsDialog(QDialog):
         form.addRow("", _beside(self.you_level, self.you_floor))
         form.addRow("Them (call audio)", self.them_device)
         form.addRow("", _beside(self.them_level, self.them_floor))
+        form.addRow("", self.meter_problems)
         form.addRow("", self.headset)
         form.addRow("Mode", self.mode)
         form.addRow("", self.enrol_button)
@@ -224,11 +229,16 @@ class SettingsDialog(QDialog):
             (Speaker.YOU, self.you_level, self.you_floor),
             (Speaker.THEM, self.them_level, self.them_floor),
         )
+        problems = []
         for speaker, meter, floor_label in rows:
             problem = self._probe.problems.get(speaker)
             level = levels.get(speaker)
             meter.setValue(round(level if level is not None else FLOOR_DB))
-            meter.setFormat(problem[:60] if problem else f"{meter.value()} dB")
+            # The bar has room for a level, not a sentence: a problem is said in full below.
+            meter.setFormat("not available" if problem else "—" if level is None else f"{meter.value()} dB")
+            meter.setToolTip(problem or "")
+            if problem:
+                problems.append(f"{'You' if speaker is Speaker.YOU else 'Them'}: {problem}")
             floor = floors.get(speaker)
             floor_label.setText("noise —" if floor is None else f"noise {floor:.0f} dB")
             loud = floor is not None and floor > NOISY_FLOOR_DB
@@ -237,6 +247,8 @@ class SettingsDialog(QDialog):
                 + ("It is high: talk-time figures may be less exact." if loud else "It is low: good.")
             )
             floor_label.setStyleSheet(f"color: {'#e0a040' if loud else '#9aa4ad'};")
+        self.meter_problems.setText("\n".join(problems))
+        self.meter_problems.setVisible(bool(problems))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -42,6 +42,11 @@ def monologue_colour(seconds: float, limit_s: float) -> QColor | None:
     return CAUTION if seconds >= limit_s * 2 / 3 else None
 
 
+# A styled spin box loses its native arrows: these are drawn by resources/icon/render.py (package
+# data, so an installed app finds them). Forward slashes: what Qt's url() wants on Windows too.
+_ARROW_UP = resource_path("icon", "arrow-up.png").as_posix()
+_ARROW_DOWN = resource_path("icon", "arrow-down.png").as_posix()
+
 STYLESHEET = f"""
 QWidget {{ background: {BACKGROUND.name()}; color: {TEXT.name()}; font-size: 10.5pt; }}
 QLabel#muted {{ color: {MUTED.name()}; }}
@@ -68,6 +73,19 @@ QScrollBar:vertical {{ background: {SURFACE.name()}; width: 12px; border-radius:
 QScrollBar::handle:vertical {{ background: #3a4658; min-height: 24px; border-radius: 6px; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
+QCheckBox::indicator {{
+    width: 14px; height: 14px; border: 1px solid {MUTED.name()}; border-radius: 3px;
+    background: {SURFACE.name()};
+}}
+QCheckBox::indicator:checked {{ background: #3d86c6; border-color: {NUDGE_ACCENT.name()}; }}
+QCheckBox::indicator:disabled {{ border-color: #2e3746; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::down-button {{
+    subcontrol-origin: border; width: 16px; border-left: 1px solid #2e3746; background: {SURFACE.name()};
+}}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-position: top right; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-position: bottom right; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{_ARROW_UP}"); width: 8px; height: 6px; }}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url("{_ARROW_DOWN}"); width: 8px; height: 6px; }}
 QFrame#notice {{ background: #2a2f22; border: 1px solid #5b5a34; border-radius: 8px; }}
 QFrame#notice QPushButton {{ font-size: 9.5pt; padding: 4px 6px; }}
 """
