@@ -547,3 +547,26 @@ def test_settings_meters_say_problems_in_full_and_a_missing_input_is_a_dash(qtbo
     nudges = dialog.nudges
     [tip] = {switch.toolTip() for name, switch in nudges.switches.items() if name == "monologue"}
     assert tip.startswith("<qt>") and "dialogue" in tip  # rich text: Qt wraps it
+
+
+def test_a_nudge_does_not_move_the_gauge_and_a_hidden_transcript_leaves_no_hole(qtbot):
+    from salesmirror.coaching.events import Nudge
+
+    controller = AppController(app_paths(), list_devices=no_devices)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.show()
+    window.set_recognition_available(True)
+    qtbot.wait(50)
+    before = window.gauge.geometry()
+    window.show_nudge(Nudge(30.0, "monologue", "You've talked for 90 seconds — ask them a question", "90 s"))
+    qtbot.waitUntil(window.banner.isVisible, timeout=2000)
+    qtbot.wait(50)
+    assert window.gauge.geometry() == before  # the transcript gave way, not the gauge
+
+    window.transcript_toggle.setChecked(False)
+    qtbot.wait(100)
+    toggle_bottom = window.transcript_toggle.mapTo(window, window.transcript_toggle.rect().bottomLeft()).y()
+    start_top = window.start_button.mapTo(window, window.start_button.rect().topLeft()).y()
+    assert start_top - toggle_bottom < 40, (toggle_bottom, start_top)  # no empty band between them
+    controller.shutdown()

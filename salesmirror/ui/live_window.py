@@ -190,7 +190,9 @@ class LiveWindow(QWidget):
         self.demo: DemoMode | None = None
 
         self.gauge = TalkRatioGauge()
-        root.addWidget(self.gauge, 3)
+        # Its height stays put when a nudge banner appears: the transcript below gives way.
+        self.gauge.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        root.addWidget(self.gauge)
 
         lights = QHBoxLayout()
         self.you_light = ActivityLight("You", theme.YOU)
@@ -240,9 +242,11 @@ class LiveWindow(QWidget):
         self.partial = QLabel()
         self.partial.setObjectName("muted")
         self.partial.setWordWrap(True)
-        root.addWidget(self.transcript, 2)
+        root.addWidget(self.transcript, 1000)
         root.addWidget(self.back_to_latest)
         root.addWidget(self.partial)
+        # Spare height goes here, below everything, when there is no transcript to take it.
+        root.addStretch(1)
 
         footer = QHBoxLayout()
         self.start_button = QPushButton("Start")
@@ -268,6 +272,7 @@ class LiveWindow(QWidget):
         outer.addWidget(scroll, 1)
         # Start and Stop never scroll out of reach.
         footer.setContentsMargins(12, 6, 12, 12)
+        footer.setSpacing(10)
         outer.addLayout(footer)
 
         self.transcript_toggle.setChecked(self.settings.transcript_visible)
@@ -326,10 +331,13 @@ class LiveWindow(QWidget):
                 or "Talk time only: with no speech model there is no transcript and no nudge "
                 "about the customer's words."
             )
-        self.fit_content()
+        # Without a transcript, no hole where it was; a size the user chose (restored at start,
+        # before the window shows) is kept.
+        self.fit_content(shrink=not available and self.isVisible())
 
     def _dismiss_model_notice(self) -> None:
         self.notice.hide()
+        QTimer.singleShot(0, lambda: self.fit_content(shrink=not self.transcript.isVisible()))
         self.status.setText("Talk time only: no speech model (Settings → Speech model)")
 
     def set_first_run(self, first: bool) -> None:
@@ -374,7 +382,7 @@ class LiveWindow(QWidget):
         self.audio_notice_frame.setVisible(bool(message))
         self.fit_content()
 
-    def fit_content(self) -> None:
+    def fit_content(self, shrink: bool = False) -> None:
         """Grow taller when notices need the room: a word-wrapped text squeezed below its
         height is cut off mid-line (the layout's minimum ignores height-for-width)."""
         layout = self._content.layout()
@@ -386,7 +394,7 @@ class LiveWindow(QWidget):
         screen = self.screen()
         if screen is not None:
             needed = min(needed, screen.availableGeometry().height() - 40)
-        if needed > self.height():
+        if needed > self.height() or (shrink and needed < self.height()):
             self.resize(self.width(), needed)
 
     def toggle_running(self) -> None:
@@ -557,6 +565,8 @@ class LiveWindow(QWidget):
         self.back_to_latest.setVisible(visible and not self.transcript.following)
         self.partial.setVisible(visible and bool(self.partial.text()))
         self.transcript_toggle.setArrowType(Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow)
+        if not visible and self.isVisible():
+            QTimer.singleShot(0, lambda: self.fit_content(shrink=True))  # no hole where it was
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry:

@@ -8,7 +8,7 @@ choice, changed only by their own scrolling, and kept through every resize.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractSlider, QPlainTextEdit, QWidget
 
@@ -23,6 +23,11 @@ class LiveTranscript(QPlainTextEdit):
         self._following = True
         self.verticalScrollBar().actionTriggered.connect(self._user_scrolled)
         self.verticalScrollBar().sliderReleased.connect(self._user_scrolled)
+
+    def sizeHint(self) -> QSize:
+        """A few lines: it takes whatever height is spare (a large stretch in the window), but
+        asking for a text edit's usual 190 pixels made the window scroll on a short screen."""
+        return QSize(super().sizeHint().width(), 90)
 
     @property
     def following(self) -> bool:
