@@ -16,7 +16,7 @@ import numpy as np
 
 from salesmirror.audio.decode import load_audio
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Speaker, Utterance
+from salesmirror.coaching.events import Nudge, Speaker, Utterance
 from salesmirror.coaching.script import ScriptError, load_script, speech_lanes
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.coaching.voice_activity import SAMPLE_RATE
@@ -45,6 +45,7 @@ class DemoMaterial:
     thresholds: dict[str, float] = field(default_factory=dict)  # the demo's own settings
     gap_s: float | None = None
     expected: list[ExpectedNudge] = field(default_factory=list)
+    recorded_nudges: tuple[Nudge, ...] | None = None  # a stored call: the nudges it had
 
     @property
     def duration_s(self) -> float:
@@ -55,7 +56,8 @@ class DemoMaterial:
         nudges = base.nudges
         thresholds = {**nudges.thresholds, **self.thresholds}
         gap = nudges.global_gap_s if self.gap_s is None else self.gap_s
-        return replace(base, nudges=replace(nudges, thresholds=thresholds, global_gap_s=gap))
+        nudges = replace(nudges, thresholds=thresholds, global_gap_s=gap)
+        return replace(base, nudges=nudges, recorded_nudges=self.recorded_nudges)
 
 
 def bundled_demo() -> DemoMaterial:
@@ -94,7 +96,10 @@ def stored_material(stored: StoredSession) -> DemoMaterial:
     if not stored.segments and not stored.lines:
         raise ScriptError("This session has nothing to play: no speech was stored.")
     lanes = speech_lanes([(s.speaker, s.start, s.end) for s in stored.segments])
-    return DemoMaterial(stored.row.display_title, stored.lines, _silence(stored.row.duration_s), lanes)
+    silence = _silence(stored.row.duration_s)
+    return DemoMaterial(
+        stored.row.display_title, stored.lines, silence, lanes, recorded_nudges=tuple(stored.nudges)
+    )
 
 
 def _silence(seconds: float) -> dict[Speaker, np.ndarray]:

@@ -220,6 +220,34 @@ def test_a_stored_session_is_played_again_in_presentation_mode(qtbot) -> None:
         controller.shutdown()
 
 
+def test_a_stored_session_plays_again_with_the_nudges_it_had_not_todays(qtbot) -> None:
+    """`demo --session ID` re-coached a stored call with today's settings: with every nudge
+    switched off since, it showed none of the eleven the call had."""
+    from salesmirror.coaching.playbook import playbook
+    from salesmirror.sessions.store import SessionStore
+    from salesmirror.settings import load_settings, save_settings
+
+    folder = app_paths().sessions_dir
+    SessionStore(folder).close()
+    journal = SessionJournal(folder, SessionInfo("script"))
+    original = analyze_script(CALLS / "badly_run_pitch.jsonl", journal=journal)
+    settings, _ = load_settings(app_paths().settings_file)
+    settings.disabled_nudges = list(playbook())  # today: every nudge off
+    save_settings(settings, app_paths().settings_file)
+    controller = AppController(app_paths(), list_devices=list, playback_speed=32.0)
+    qtbot.addWidget(controller.window)
+    try:
+        controller.present_session(journal.session_id)
+        qtbot.waitUntil(lambda: controller.demo_mode.moments is not None, timeout=20_000)
+        assert controller.demo_mode.moments == [n.t for n in original.nudges.fired]
+        with qtbot.waitSignal(controller.session.finished, timeout=60_000):
+            pass
+        shown = controller.presentation.fired
+        assert [(n.kind, n.text) for n in shown] == [(n.kind, n.text) for n in original.nudges.fired]
+    finally:
+        controller.shutdown()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -6,7 +6,8 @@ Which kinds exist, what they say and why lives in `salesmirror/data/playbook.tom
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,3 +142,42 @@ class NudgeEngine:
     def _offer(self, due: DueNudge | None) -> None:
         if due is not None:
             self._delivery.offer(due)
+
+
+class RecordedNudges:
+    """A stored call's nudges, given again at the moments they fired. A call played again (in
+    presentation mode) shows what the coach said then, not what today's settings would say."""
+
+    def __init__(self, nudges: Sequence[Nudge]) -> None:
+        self._due = deque(sorted(nudges, key=lambda n: n.t))
+        self._fired: list[Nudge] = []
+        self._snoozed_until: float | None = None
+
+    @property
+    def fired(self) -> list[Nudge]:
+        return self._fired
+
+    def on_frame(self, now: float, talk: TalkTimeTracker) -> Nudge | None:
+        return self._tick(now)
+
+    def on_utterance(self, utterance: Utterance, now: float) -> Nudge | None:
+        return self._tick(now)
+
+    def snooze(self, now: float, seconds: float) -> None:
+        self._snoozed_until = now + seconds
+
+    def resume(self) -> None:
+        self._snoozed_until = None
+
+    @property
+    def snoozed_until(self) -> float | None:
+        return self._snoozed_until
+
+    def _tick(self, now: float) -> Nudge | None:
+        while self._due and self._due[0].t <= now:
+            nudge = self._due.popleft()
+            if self._snoozed_until is not None and nudge.t < self._snoozed_until:
+                continue  # snoozed, as a live nudge due then would be
+            self._fired.append(nudge)
+            return nudge
+        return None

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from salesmirror.coaching.events import Nudge, TalkFigures, Utterance
 from salesmirror.coaching.metrics import UtteranceFigures
-from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings
+from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings, RecordedNudges
 from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
 
 
@@ -16,6 +16,8 @@ from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
 class CoachSettings:
     talk_time: TalkTimeSettings = field(default_factory=TalkTimeSettings)
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
+    # A stored call played again: its own nudges at their moments, instead of coaching anew.
+    recorded_nudges: tuple[Nudge, ...] | None = None
 
 
 NudgeListener = Callable[[Nudge], None]
@@ -46,7 +48,10 @@ class CoachingSession:
     ) -> None:
         self.settings = settings or CoachSettings()
         self.talk = TalkTimeTracker(self.settings.talk_time)
-        self.nudges = NudgeEngine(self.settings.nudges)
+        recorded = self.settings.recorded_nudges
+        self.nudges: NudgeEngine | RecordedNudges = (
+            NudgeEngine(self.settings.nudges) if recorded is None else RecordedNudges(recorded)
+        )
         self.transcript: list[Utterance] = []
         self.spoken = UtteranceFigures()
         self._on_nudge = on_nudge
