@@ -102,16 +102,18 @@ class PulseMonitorSource:
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
             )
             self._process = process
-        assert process.stdout is not None
-        block_bytes = BLOCK_SAMPLES * 2
-        while True:
-            data = process.stdout.read(block_bytes)
-            if len(data) < 2:
-                break
-            sink(AudioBlock(self._speaker, np.frombuffer(data[: len(data) // 2 * 2], np.int16).copy()))
-        process.wait()
-        if self._stopping.is_set():
-            return  # stopped on purpose: the pipeline already closed this channel
-        detail = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+        with process:  # closes both pipes and reaps the process, however this ends
+            assert process.stdout is not None
+            block_bytes = BLOCK_SAMPLES * 2
+            while True:
+                data = process.stdout.read(block_bytes)
+                if len(data) < 2:
+                    break
+                samples = np.frombuffer(data[: len(data) // 2 * 2], np.int16).copy()
+                sink(AudioBlock(self._speaker, samples))
+            process.wait()
+            if self._stopping.is_set():
+                return  # stopped on purpose: the pipeline already closed this channel
+            detail = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
         reason = detail.splitlines()[-1] if detail else f"exit code {process.returncode}"
         sink(SourceEnded(self._speaker, f"Capturing the call's audio stopped: {reason}"))

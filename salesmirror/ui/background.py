@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
@@ -14,7 +15,9 @@ class BackgroundTask(QObject):
     """`job(report)` runs on a worker thread; `report(x)` emits `progress(x)` on the GUI thread.
 
     `succeeded`/`failed` are emitted on the GUI thread through a `GuiInbox`; exceptions of the
-    expected types become a message for the user, anything else is a bug and propagates.
+    expected types become the user's message as they are. Anything else is a bug, but the dialog
+    waiting on the job must still hear that it ended, or it stays busy for ever: it fails with
+    a plain sentence, and the traceback goes to standard error for a bug report.
     """
 
     progress = Signal(object)
@@ -48,6 +51,11 @@ class BackgroundTask(QObject):
             result = self._job(self._report)
         except self._expected as exc:
             self._inbox.post(self._finish, self.failed, str(exc))
+        except Exception as exc:
+            traceback.print_exception(exc)  # the detail, for a bug report
+            self._inbox.post(
+                self._finish, self.failed, f"Something unexpected went wrong ({type(exc).__name__}: {exc})."
+            )
         else:
             self._inbox.post(self._finish, self.succeeded, result)
 
