@@ -570,3 +570,28 @@ def test_a_nudge_does_not_move_the_gauge_and_a_hidden_transcript_leaves_no_hole(
     start_top = window.start_button.mapTo(window, window.start_button.rect().topLeft()).y()
     assert start_top - toggle_bottom < 40, (toggle_bottom, start_top)  # no empty band between them
     controller.shutdown()
+
+
+def test_audio_the_microphone_lost_is_said_on_screen(qtbot):
+    """Input overflows were counted by the microphone source and never shown: talk time went
+    missing silently when the computer was too busy."""
+    from salesmirror.audio.file_playback import FilePlayback
+
+    class BusyMicrophone(FilePlayback):
+        overflows = 0  # as InputDeviceSource counts them
+
+    you, them, _ = make_call("ami_trn03")
+    controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=FAST)
+    qtbot.addWidget(controller.window)
+    busy = BusyMicrophone({Speaker.YOU: you, Speaker.THEM: them}, speed=FAST)
+    controller._make_sources = lambda: [busy]
+    window = controller.window
+    window.show()
+    window.start()
+    qtbot.wait(300)
+    assert not window.dropped_notice.isVisible()
+    busy.overflows = 3
+    qtbot.waitUntil(window.dropped_notice.isVisible, timeout=5000)
+    assert "Audio was lost 3 times" in window.dropped_notice.text()
+    assert controller.session.snapshot().dropped_blocks == 3
+    controller.shutdown()

@@ -92,6 +92,7 @@ class Snapshot:
     recognition: str = "off"  # "off", "loading", "on" or "failed"
     snoozed_for_s: float = 0.0  # how much longer nudges stay silent
     noisy: tuple[Speaker, ...] = ()  # channels whose noise floor is close to their speech
+    dropped_blocks: int = 0  # audio the devices lost because the computer fell behind
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +419,8 @@ class CallPipeline:
             them_speaking=self._speaking(Speaker.THEM),
             recognition=recognition,
             noisy=tuple(s for s, activity in self._activity.items() if activity.room.noisy),
+            # Devices count what they lost (input overflow); files and scripts never lose any.
+            dropped_blocks=sum(getattr(source, "overflows", 0) for source in self._sources),
         )
 
     def _speaking(self, speaker: Speaker) -> bool:

@@ -132,6 +132,11 @@ class LiveWindow(QWidget):
         self.noise_notice.setStyleSheet("QLabel#noiseNotice { color: #e0a040; }")
         self.noise_notice.hide()
         root.addWidget(self.noise_notice)
+        self.dropped_notice = QLabel()
+        self.dropped_notice.setWordWrap(True)
+        self.dropped_notice.setStyleSheet("color: #e0a040;")
+        self.dropped_notice.hide()
+        root.addWidget(self.dropped_notice)
 
         self.notice = QFrame()
         self.notice.setObjectName("notice")
@@ -492,6 +497,7 @@ class LiveWindow(QWidget):
         if snapshot.recognition == "loading":
             self._set_partial("Loading the speech model…")
         self._show_noise(snapshot.noisy)
+        self._show_dropped(snapshot.dropped_blocks)
 
     def _show_noise(self, noisy: tuple[Speaker, ...]) -> None:
         """The mirror is honest: when the room drowns the voices, the figures say so."""
@@ -500,6 +506,19 @@ class LiveWindow(QWidget):
         if text != self.noise_notice.text():
             self.noise_notice.setText(text)
             self.noise_notice.setVisible(bool(text))
+
+    def _show_dropped(self, blocks: int) -> None:
+        """Audio the microphone lost (the computer fell behind) is talk time not counted: said,
+        not hidden."""
+        text = (
+            f"Audio was lost {blocks} time{'s' if blocks != 1 else ''}: this computer is too busy to "
+            "keep up, so some talk time is missing. Closing other programs helps."
+            if blocks
+            else ""
+        )
+        if text != self.dropped_notice.text():
+            self.dropped_notice.setText(text)
+            self.dropped_notice.setVisible(bool(text))
 
     def _warn_of_monologue(self, seconds: float) -> None:
         """The soft warning: the timer turns amber two thirds of the way to the monologue nudge,
