@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from locks import hold_lock
 from recordings import write_call
 
 from salesmirror import __version__
@@ -285,22 +286,8 @@ def test_analyze_save_says_what_was_not_kept_and_exits_3(tmp_path: Path, capsys)
 
     sessions = app_paths().sessions_dir
     SessionStore(sessions).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sqlite3, sys, time\n"
-            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "db.execute('BEGIN IMMEDIATE')\n"
-            "print('locked', flush=True)\n"
-            "time.sleep(60)\n",
-            str(sessions / "sessions.db"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = hold_lock(sessions / "sessions.db", 60, kind="IMMEDIATE")
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
         started = time.monotonic()
         code = main(["analyze", "--script", str(CALLS / "well_run_discovery.jsonl"), "--save"])
     finally:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from locks import hold_lock
 from PySide6.QtCore import Qt
 from recordings import make_call
 from room_noise import add_noise, at_dbfs
@@ -53,28 +54,11 @@ def test_a_call_the_store_refused_to_the_end_says_what_was_kept(qtbot, recorded_
     """Another program locks the session database from 2 s into the call until well after its
     end: the window says saving is held up, and at the end exactly how much was kept, never
     "Call ended and saved"."""
-    import subprocess
-    import sys
-
     window = recorded_app.window
     window.start()
     qtbot.waitUntil(lambda: (window.elapsed.text() or "0:00") >= "0:02", timeout=10_000)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sqlite3, sys, time\n"
-            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "db.execute('BEGIN EXCLUSIVE')\n"
-            "print('locked', flush=True)\n"
-            "time.sleep(30)\n",
-            str(app_paths().sessions_dir / "sessions.db"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = hold_lock(app_paths().sessions_dir / "sessions.db", 30)
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
         qtbot.waitUntil(lambda: "Saving is held up" in window.audio_notice.text(), timeout=10_000)
         with qtbot.waitSignal(recorded_app.session.finished, timeout=40_000):
             pass

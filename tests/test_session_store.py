@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from locks import hold_lock
 from recordings import make_call
 
 from salesmirror.analysis import analyze_script
@@ -236,18 +237,7 @@ def test_a_lock_by_another_process_mid_call_holds_saving_up_and_loses_nothing(tm
     for line in child.stdout:
         lines.append(line)
         if holder is None and line.startswith("t=") and float(line[2:]) >= 8.0:
-            holder = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    "import sqlite3, sys, time\n"
-                    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                    "db.execute('BEGIN EXCLUSIVE')\n"
-                    "time.sleep(3)\n"
-                    "db.execute('COMMIT')\n",
-                    str(tmp_path / "sessions.db"),
-                ]
-            )
+            holder = hold_lock(tmp_path / "sessions.db", 3)
             started = time.monotonic()
     assert child.wait(60) == 0 and holder is not None
     assert holder.wait(10) == 0 and time.monotonic() - started >= 3

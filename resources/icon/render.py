@@ -50,6 +50,10 @@ def render_png(renderer: QSvgRenderer, size: int) -> bytes:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter)
     painter.end()
+    return png_bytes(image)
+
+
+def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -89,11 +93,7 @@ def arrow_png(pointing_up: bool) -> bytes:
     ys = (9, 2, 9) if pointing_up else (2, 9, 2)
     painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in zip((0, 7, 14), ys, strict=True)]))
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data.data())
+    return png_bytes(image)
 
 
 def main() -> int:

@@ -14,13 +14,12 @@ covers more of the call than it would live: the harder case.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from _calls import korean_model, long_call
+from locks import hold_lock
 from room_noise import add_noise, with_floor
 
 from salesmirror.audio.file_playback import FilePlayback
@@ -30,15 +29,6 @@ from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import SessionStore
-
-LOCK_HOLDER = """
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("BEGIN EXCLUSIVE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-db.execute("COMMIT")
-"""
 
 
 def main() -> None:
@@ -73,13 +63,7 @@ def main() -> None:
         while not pipeline.finished.wait(0.05):
             t = pipeline.latest().figures.t
             if t >= next_lock:
-                holder = subprocess.Popen(
-                    [sys.executable, "-c", LOCK_HOLDER, str(folder / "sessions.db"), str(args.lock_seconds)],
-                    stdout=subprocess.PIPE,
-                    text=True,
-                )
-                assert holder.stdout is not None
-                holder.stdout.readline()
+                holder = hold_lock(folder / "sessions.db", args.lock_seconds)
                 began = pipeline.latest().figures.t
                 holder.wait()
                 locks.append((began, pipeline.latest().figures.t))
