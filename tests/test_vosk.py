@@ -215,3 +215,49 @@ def test_analyze_with_a_damaged_model_exits_2_with_one_line(korean_model: Path, 
         env=env,
     )
     assert " 1 " not in listed.stdout  # nothing half-made was saved
+
+
+@pytest.mark.vosk
+def test_the_window_with_a_damaged_model_runs_on_talk_time_and_exits_when_closed(
+    korean_model: Path, tmp_path: Path
+):
+    """A damaged model used to hang the live app for good: the recognisers died silently, the
+    call never ended and non-daemon threads kept the process alive after the window closed."""
+    import os
+    import random
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from salesmirror.sessions.store import SessionStore
+
+    damaged = tmp_path / "damaged-model"
+    shutil.copytree(korean_model, damaged)
+    (damaged / "graph" / "HCLr.fst").write_bytes(random.Random(1).randbytes(5000))
+    you, them = write_call("ami_dev01", tmp_path)
+    home = tmp_path / "home"
+    env = dict(os.environ, SALESMIRROR_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    command = [sys.executable, "-m", "salesmirror", "--you", str(you), "--them", str(them)]
+    child = subprocess.Popen(
+        [*command, "--model", str(damaged)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    sessions = home / "data" / "sessions"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (sessions / "sessions.db").exists():
+        time.sleep(0.1)
+    time.sleep(4)  # the model has failed to load by now; the call goes on
+    closed = time.monotonic()
+    child.send_signal(signal.SIGTERM)  # as closing the window
+    child.wait(10)
+    assert time.monotonic() - closed < 5
+    assert child.returncode == 0
+    assert "Traceback" not in (child.stderr.read() if child.stderr else "")
+    store = SessionStore(sessions)
+    [row] = store.sessions()
+    store.close()
+    assert row.state == "finished" and row.duration_s > 2
