@@ -118,6 +118,9 @@ def test_pause_speed_next_nudge_and_restart(qtbot, demo_app) -> None:
     bar.leave_button.click()
     qtbot.waitUntil(lambda: not controller.session.running, timeout=10_000)
     assert not controller.window.demo_bar.isVisible()
+    # Neither the restarted run nor the one left part way is a call: Calls stays empty.
+    assert controller.store is not None
+    qtbot.waitUntil(lambda: controller.store.sessions() == [], timeout=10_000)
 
 
 def test_presentation_mode_explains_each_nudge_and_obeys_a_presenter_remote(qtbot, demo_app) -> None:

@@ -292,8 +292,9 @@ class SessionJournal:
             (round(t, 2), now, session_id),
         )
         finish = next((item for item in rows if isinstance(item, _Finish)), None)
-        if finish is not None and finish.t < NOTHING_TO_KEEP_S:
-            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))  # a call that never started
+        if finish is not None and finish.t < max(NOTHING_TO_KEEP_S, self.info.keep_from_s):
+            # A call that never started, or a demo run left part way: nothing to keep.
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         elif finish is not None:
             db.execute(
                 "UPDATE sessions SET state = 'finished', ended_at = ?, summary = ? WHERE id = ?",
@@ -303,7 +304,7 @@ class SessionJournal:
         self._saved_until = t
         if finish is not None:
             self._ended_at = finish.t
-            if finish.t < NOTHING_TO_KEEP_S:
+            if finish.t < max(NOTHING_TO_KEEP_S, self.info.keep_from_s):
                 self.session_id = None
 
     def _write_audio(self, blocks: list[_Audio]) -> None:
@@ -337,7 +338,7 @@ class SessionJournal:
     def outcome(self) -> str:
         """What was kept, in the user's words (after `wait()`)."""
         if self.complete and self.session_id is None:
-            return "nothing to keep (it ended before it began)"
+            return "nothing to keep (it ended before it began, or a demo left part way)"
         if self.complete:
             return f"saved as session {self.session_id}"
         if self.session_id is None or self._saved_until <= 0:

@@ -22,6 +22,8 @@ class SessionInfo:
     model: str | None = None
     keep_audio: bool = False
     extras: dict[str, str] = field(default_factory=dict)  # added to the summary, like "recognition"
+    # Kept only if it runs this long (the demo: a run stopped or restarted part way is not a call).
+    keep_from_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,6 +161,8 @@ class AppController(QObject):
             },
             model=model.name if model is not None and self.demo_mode is None else None,
             keep_audio=self.settings.keep_audio,
+            # A demo run is a call only when played to its end (skipping ahead counts).
+            keep_from_s=self.demo_mode.material.duration_s - 1.0 if self.demo_mode is not None else 0.0,
         )
         return SessionJournal(self.store.folder, info, on_problem)
 
