@@ -5,7 +5,7 @@
 #     resources/screenshots/take.sh        (needs xvfb and imagemagick; writes beside itself)
 #
 # Writes live-W.png (the live window 0:45 into the demo, its first nudge showing), presentation-W.png (presentation mode
-# 1:19 into it) and replay-W.png (the stored demo call) for each width W. Check them by eye.
+# 1:19 into it) and replay-W.png (a stored call, the badly run pitch) for each width W. Check them by eye.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 app=${SALESMIRROR:-$(cd "$here/../.." && pwd)/.venv/bin/salesmirror}
@@ -31,6 +31,9 @@ for size in 1366x768 1920x1080; do
   sleep 22  # 1:19 into the demo
   shot "$display" root "$here/presentation-$width.png"
   kill -TERM $! && wait $! || true
+  # A stored call to replay: the badly run pitch (demo runs left part way are not stored).
+  "${app%/salesmirror}/salesmirror-cli" analyze --save \
+    --script "$here/../../tests/data/playbook/calls/badly_run_pitch.jsonl" >/dev/null 2>&1
   latest=$("${app%/salesmirror}/salesmirror-cli" sessions list --json \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
   DISPLAY=$display "$app" sessions open "$latest" >/dev/null 2>&1 &
