@@ -224,7 +224,10 @@ class AppController(QObject):
             )
         if len(paths) == 1:
             [path] = paths
-            if AudioStream(path).channels < 2:
+            probe = AudioStream(path)
+            channels = probe.channels
+            probe.close()
+            if channels < 2:
                 raise AudioFileError(
                     f"{path.name} has one channel, so it cannot tell you from them: choose a recording "
                     "with two channels (you left, them right), or two files, yours and theirs."
