@@ -1,5 +1,6 @@
 """Another process holding the session database's lock, as a backup tool or a second
-SalesMirror would: the real thing, not a stand-in, for the tests of saving under contention."""
+SalesMirror would: the real thing, not a stand-in, for the tests of saving under contention;
+and waiting for a SalesMirror child process to open its store."""
 
 from __future__ import annotations
 
@@ -25,3 +26,15 @@ def hold_lock(database: Path, seconds: float, kind: str = "EXCLUSIVE") -> subpro
     )
     assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
     return holder
+
+
+def store_of_child(home: Path, timeout_s: float = 30.0) -> Path:
+    """The sessions folder of a SalesMirror child process run with SALESMIRROR_HOME=home, once the
+    child has opened its store (its call is under way)."""
+    import time
+
+    sessions = home / "data" / "sessions"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not (sessions / "sessions.db").exists():
+        time.sleep(0.1)
+    return sessions

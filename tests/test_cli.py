@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from locks import hold_lock
+from locks import hold_lock, store_of_child
 from recordings import write_call
 
 from salesmirror import __version__
@@ -218,10 +218,7 @@ def test_a_signal_ends_the_call_cleanly_and_the_app_exits(tmp_path: Path, signal
         stderr=subprocess.PIPE,
         text=True,
     )
-    sessions = home / "data" / "sessions"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (sessions / "sessions.db").exists():
-        time.sleep(0.1)
+    sessions = store_of_child(home)
     time.sleep(3)  # a few seconds of the call are stored
     child.send_signal(getattr(signal, signal_name))
     assert child.wait(10) is not None
@@ -258,10 +255,7 @@ def test_an_interrupted_analysis_stops_at_once_and_keeps_the_call_so_far(tmp_pat
         stderr=subprocess.PIPE,
         text=True,
     )
-    sessions = home / "data" / "sessions"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (sessions / "sessions.db").exists():
-        time.sleep(0.1)
+    sessions = store_of_child(home)
     time.sleep(1.5)
     child.send_signal(getattr(signal, signal_name))
     out, err = child.communicate(timeout=20)

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from locks import store_of_child
 from recordings import SPEECH, write_call
 
 from salesmirror.audio.decode import load_audio
@@ -246,10 +247,7 @@ def test_the_window_with_a_damaged_model_runs_on_talk_time_and_exits_when_closed
         stderr=subprocess.PIPE,
         text=True,
     )
-    sessions = home / "data" / "sessions"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (sessions / "sessions.db").exists():
-        time.sleep(0.1)
+    sessions = store_of_child(home)
     time.sleep(4)  # the model has failed to load by now; the call goes on
     closed = time.monotonic()
     child.send_signal(signal.SIGTERM)  # as closing the window
