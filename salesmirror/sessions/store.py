@@ -15,6 +15,7 @@ import re
 import shutil
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -60,7 +61,16 @@ def connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA foreign_keys = ON")
     # WAL with synchronous=NORMAL: a killed process loses nothing committed; a power cut at most
     # the last commits, never the database.
-    connection.execute("PRAGMA journal_mode = WAL")
+    # Switching to WAL needs the file to itself: many processes opening a new profile at once
+    # queue for it longer than the busy timeout, so it is retried; once WAL, it stays WAL.
+    deadline = time.monotonic() + 10 * BUSY_TIMEOUT_S
+    while connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                connection.close()
+                raise
     connection.execute("PRAGMA synchronous = NORMAL")
     return connection
 
