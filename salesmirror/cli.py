@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--present", action="store_true", help="start in presentation mode (full screen)")
     demo.add_argument("--speed", type=float, choices=(1.0, 2.0, 4.0), default=1.0, help="1, 2 or 4")
+    demo.add_argument(
+        "--mute", action="store_true", help="play without sound (the voices are heard at 1× only)"
+    )
     return parser
 
 
@@ -571,7 +574,7 @@ def _demo(args: argparse.Namespace) -> int:
     _check_screen()
     from salesmirror.ui.application import run_app
 
-    return run_app(demo=material, present=args.present, speed=args.speed)
+    return run_app(demo=material, present=args.present, speed=args.speed, muted=args.mute)
 
 
 def _check_screen() -> None:

@@ -32,6 +32,7 @@ class Settings:
     always_on_top: bool = False
     hide_from_screen_sharing: bool = True  # Windows and macOS: the customer never sees a nudge
     transcript_visible: bool = True
+    demo_sound: bool = True  # the demo's voices through the speakers (the M key switches it)
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     unknown: dict[str, object] = field(default_factory=dict, repr=False)
 

@@ -1,7 +1,8 @@
 """A stand-in for the sounddevice module on a machine without audio hardware.
 
 It lists recorded device tables and, when a stream starts, hands the test the very callback the
-app registered, so real blocks can be pushed through the real code as PortAudio would.
+app registered, so real blocks can be pushed through the real code as PortAudio would (and, for
+an output stream, pulled from it as PortAudio would).
 """
 
 from __future__ import annotations
@@ -41,17 +42,57 @@ class FakeStream:
         self.finished_callback()
 
 
+class FakeOutputStream:
+    def __init__(self, **kwargs: Any) -> None:
+        self.kwargs = kwargs
+        self.callback = kwargs["callback"]
+        self.latency = 0.02
+        self.closed = False
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def pull(self, frames: int) -> np.ndarray:
+        """What PortAudio does every period: ask the callback to fill `frames` samples."""
+        out = np.full((frames, 1), 12345, dtype=np.int16)  # stale data the callback must overwrite
+        self.callback(out, frames, None, SimpleNamespace(output_underflow=False))
+        return out[:, 0].copy()
+
+
 class FakePortAudio:
     PortAudioError = PortAudioError
 
-    def __init__(self, devices: list[dict[str, Any]], default_input: int = 0) -> None:
+    def __init__(
+        self, devices: list[dict[str, Any]], default_input: int = 0, output_rates: tuple[int, ...] = (16000,)
+    ) -> None:
         self._devices = devices
         self.default = SimpleNamespace(device=(default_input, None))
         self.streams: list[FakeStream] = []
+        self.outputs: list[FakeOutputStream] = []
+        self.output_rates = output_rates
         self.open_error = ""
 
-    def query_devices(self) -> list[dict[str, Any]]:
+    def query_devices(self, kind: str | None = None) -> Any:
+        if kind == "output":
+            outputs = [d for d in self._devices if d["max_output_channels"] > 0]
+            if not outputs:
+                raise PortAudioError("Error querying device -1")
+            return outputs[0]
         return self._devices
+
+    def check_output_settings(self, samplerate: float, **_kwargs: Any) -> None:
+        self.query_devices(kind="output")
+        if samplerate not in self.output_rates:
+            raise PortAudioError("Invalid sample rate [PaErrorCode -9997]")
+
+    def OutputStream(self, **kwargs: Any) -> FakeOutputStream:  # noqa: N802 - sounddevice's name
+        if self.open_error:
+            raise PortAudioError(self.open_error)
+        self.outputs.append(FakeOutputStream(**kwargs))
+        return self.outputs[-1]
 
     def query_hostapis(self) -> list[dict[str, Any]]:
         return [{"name": "ALSA"}, {"name": "PulseAudio"}]

@@ -1,6 +1,7 @@
 """Opens the windows a user meets on one screen and prints what looks broken in each, one line
 per problem (see layout_check.py): the live window at its default size with every notice and a
-long nudge, presentation mode full screen, and the replay of a stored call with a nudge's why open.
+long nudge, presentation mode full screen, the replay of a stored call with a nudge's why open,
+and the demo playing (without speakers, so its sound switch says so) in the window and presented.
 
     QT_QPA_PLATFORM=offscreen:configfile=SCREEN.json python tests/layout_child.py [SHOTS_FOLDER]
 
@@ -12,11 +13,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from fake_portaudio import FakePortAudio
 from layout_check import layout_problems
 from PySide6.QtTest import QTest
 
 from salesmirror.analysis import analyze_script
+from salesmirror.audio.speaker_output import SpeakerOutput
 from salesmirror.coaching.events import Nudge
+from salesmirror.demo import bundled_demo
 from salesmirror.paths import app_paths
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo
@@ -63,11 +67,24 @@ def main() -> int:
     QTest.qWait(300)
     seen["replay"] = replay
 
+    demo = AppController(
+        app_paths(), list_devices=list, demo=bundled_demo(), speakers=lambda: SpeakerOutput(FakePortAudio([]))
+    )
+    demo.window.show()
+    demo.window.start()
+    QTest.qWait(300)
+    seen["demo"] = demo.window
+    demo.present()
+    QTest.qWait(300)
+    assert demo.presentation is not None
+    seen["demo presentation"] = demo.presentation
+
     for name, shown in seen.items():
         for problem in layout_problems(shown):
             print(f"{name}: {problem}")
         if shots is not None:
-            shown.grab().save(str(shots / f"{name}.png"))
+            shown.grab().save(str(shots / f"{name.replace(' ', '-')}.png"))
+    demo.shutdown()
     controller.shutdown()
     return 0
 

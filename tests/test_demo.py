@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fake_portaudio import LAPTOP, FakePortAudio
 from PySide6.QtCore import Qt
 
 from salesmirror.analysis import analyze_script
+from salesmirror.audio.speaker_output import SpeakerOutput
 from salesmirror.cli import main
 from salesmirror.coaching.playbook import kind
 from salesmirror.demo import DemoMaterial, bundled_demo, trainer_material
@@ -27,7 +29,11 @@ def demo_app(qtbot):
 
     def make(material: DemoMaterial | None = None, speed: float = FAST) -> AppController:
         controller = AppController(
-            app_paths(), list_devices=list, demo=material or bundled_demo(), playback_speed=speed
+            app_paths(),
+            list_devices=list,
+            demo=material or bundled_demo(),
+            playback_speed=speed,
+            speakers=lambda: SpeakerOutput(FakePortAudio(LAPTOP)),  # never the machine's speakers
         )
         qtbot.addWidget(controller.window)
         controller.window.show()

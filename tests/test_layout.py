@@ -1,6 +1,7 @@
 """The windows a user meets, laid out on real screen sizes: the live window at its default size
-with every notice and a long nudge's why open, presentation mode full screen and a replay with a
-nudge explained, at 1366×768 (a common projector), 1920×1080 and 1920×1080 at 150 % scaling.
+with every notice and a long nudge's why open, presentation mode full screen, a replay with a
+nudge explained and the demo playing (in the window and presented), at 1366×768 (a common
+projector), 1920×1080 and 1920×1080 at 150 % scaling.
 Nothing may be cut off, elided, drawn over something else, or laid out past the window's edge
 (tests/layout_check.py). Each screen needs its own Qt process: layout_child.py runs there."""
 
@@ -45,4 +46,5 @@ def test_no_text_is_cut_off_and_nothing_overlaps(screen: str, tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "", done.stdout
-    assert {p.name for p in tmp_path.glob("*.png")} == {"live.png", "presentation.png", "replay.png"}
+    shots = {p.name for p in tmp_path.glob("*.png")}
+    assert shots == {"live.png", "presentation.png", "replay.png", "demo.png", "demo-presentation.png"}

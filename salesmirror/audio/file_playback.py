@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,9 @@ class FilePlayback:
     accepts (the sink may block, which is how `analyze` keeps the recognisers from falling behind).
     At a set pace the player can be paused, sped up or slowed down, and sent ahead (`skip_to`):
     the skipped audio is delivered at once, so the analysis has heard all of it, as a demo needs.
+
+    `monitor`, when set, receives every block played at 1× (one array per speaker), so the room
+    can hear what the coach hears; blocks played faster or skipped are not sent.
     """
 
     def __init__(self, tracks: Mapping[Speaker, np.ndarray | AudioStream], speed: float | None = 1.0) -> None:
@@ -60,6 +63,7 @@ class FilePlayback:
         self._skip_to_sample = 0
         self._anchor: tuple[float, int] | None = None  # (wall clock, sample) the pace counts from
         self.position = 0  # samples delivered per speaker
+        self.monitor: Callable[[Sequence[np.ndarray]], None] | None = None
 
     @property
     def duration_s(self) -> float:
@@ -138,6 +142,8 @@ class FilePlayback:
             if self._stop.is_set():
                 break
             length = min(block_samples, longest - offset)
+            heard = self.speed == 1.0 and offset + block_samples > self._skip_to_sample
+            blocks = []
             for speaker, track in self._tracks.items():
                 try:
                     block = track.read(length)
@@ -148,6 +154,9 @@ class FilePlayback:
                 if block.size < length:  # a shorter track: silence until the longer one ends
                     block = np.concatenate((block, np.zeros(length - block.size, np.int16)))
                 sink(AudioBlock(speaker, block))
+                blocks.append(block)
+            if heard and self.monitor is not None:
+                self.monitor(blocks)
             self.position = offset + length
         for speaker in self._tracks:
             sink(SourceEnded(speaker))

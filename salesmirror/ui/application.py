@@ -27,6 +27,7 @@ from salesmirror.audio.devices import AudioUnavailableError, InputDevice, list_i
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import AudioSource
+from salesmirror.audio.speaker_output import SpeakerOutput
 from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError
@@ -75,10 +76,14 @@ class AppController(QObject):
         playback_speed: float = 1.0,
         list_devices: Callable[[], list[InputDevice]] = list_input_devices,
         demo: DemoMaterial | None = None,
+        demo_muted: bool = False,
+        speakers: Callable[[], SpeakerOutput] = SpeakerOutput,
     ) -> None:
         super().__init__()
         self.paths = paths
         self.playback_speed = playback_speed
+        self.demo_muted = demo_muted  # this run only (`demo --mute`); the switch is remembered
+        self.speakers = speakers
         self.list_devices = list_devices
         self.settings, settings_warning = load_settings(paths.settings_file)
         self.recorded_call = recorded_call
@@ -265,7 +270,10 @@ class AppController(QObject):
             self.window.start,
             lambda: self.settings.coach_settings(self.paths.models_dir),
             self.playback_speed,
+            sound_on=self.settings.demo_sound and not self.demo_muted,
+            open_speakers=self.speakers,
         )
+        self.demo_mode.sound_switched.connect(self._remember_demo_sound)
         self.window.show_demo(self.demo_mode)
         self.window.demo_bar.leave.connect(self.leave_demo)
         # The demo adds its controls and a transcript: give them room, as far as the screen has it.
@@ -275,6 +283,11 @@ class AppController(QObject):
         self.window.fit_content()
         self.update_model_notice()
         return self.demo_mode
+
+    def _remember_demo_sound(self, on: bool) -> None:
+        self.settings.demo_sound = on
+        self.demo_muted = False
+        self.save()
 
     def start_demo(self) -> None:
         """'Try the demo': the bundled call, playing at once."""
@@ -577,9 +590,12 @@ def run_app(
     demo: DemoMaterial | None = None,
     present: bool = False,
     speed: float = 1.0,
+    muted: bool = False,
 ) -> int:
     app = desktop_application()
-    controller = AppController(app_paths(), recorded_call, model_override, playback_speed=speed, demo=demo)
+    controller = AppController(
+        app_paths(), recorded_call, model_override, playback_speed=speed, demo=demo, demo_muted=muted
+    )
     controller.window.show()
     if recorded_call is not None or demo is not None:
         QTimer.singleShot(0, controller.window.start)

@@ -3,7 +3,8 @@
 The demo is an ordinary call through the live pipeline — the sources are the demo's two tracks
 (or a silent clock when who-speaks-when comes from a script), the words come from its script,
 and the coaching core decides every nudge. Jumping ahead delivers the skipped audio at once, so
-the figures stay those of the whole call.
+the figures stay those of the whole call. At 1× the room hears the demo's two voices through the
+speakers, mixed from the very blocks the coach is given, so sound and gauge stay in step.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.file_playback import FilePlayback
+from salesmirror.audio.speaker_output import SpeakerOutput
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.coaching.voice_activity import SAMPLE_RATE
 from salesmirror.demo import DemoMaterial, rehearsal
@@ -25,7 +28,8 @@ LEAD_IN_S = 2.0  # a jump lands this long before the nudge, so the room sees wha
 
 
 class DemoMode(QObject):
-    changed = Signal()  # playing, paused or speed changed
+    changed = Signal()  # playing, paused, speed or sound changed
+    sound_switched = Signal(bool)  # by the presenter: remembered for the next demo
 
     def __init__(
         self,
@@ -34,12 +38,18 @@ class DemoMode(QObject):
         start_call: Callable[[], None],
         coach_settings: Callable[[], CoachSettings],
         speed: float = 1.0,
+        sound_on: bool = True,
+        open_speakers: Callable[[], SpeakerOutput] = SpeakerOutput,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.material = material
         self.session = session
         self.speed = speed
+        self.sound_on = sound_on
+        self.sound_problem: str | None = None  # why the speakers cannot play, once tried
+        self._open_speakers = open_speakers
+        self.speakers: SpeakerOutput | None = None
         self.playback: FilePlayback | None = None
         self.moments: list[float] | None = None  # when its nudges fire, once rehearsed
         self._start_call = start_call
@@ -76,10 +86,63 @@ class DemoMode(QObject):
         if pipeline is not None:
             pipeline.stop()
         self._rehearsing.join(timeout_s)
+        if self.playback is not None:
+            self.playback.monitor = None
+        if self.speakers is not None:
+            self.speakers.close()
+            self.speakers = None
 
     def new_playback(self) -> FilePlayback:
         self.playback = FilePlayback(self.material.tracks, speed=self.speed)
+        self._connect_sound()
         return self.playback
+
+    # --- sound --------------------------------------------------------------------------------
+
+    @property
+    def has_sound(self) -> bool:
+        """A script without its recording, or a stored call, plays over a silent clock."""
+        return self.material.lanes is None
+
+    @property
+    def sound_state(self) -> str:
+        """What the room hears, in words for the sound switch."""
+        if not self.has_sound:
+            return "No sound: this demo has no recording, only its script"
+        if self.sound_problem is not None:
+            return f"No sound: {self.sound_problem}"
+        if not self.sound_on:
+            return "Sound off"
+        if self.speed != 1.0:
+            return "Sound plays at 1× only"
+        return "Sound on"
+
+    def toggle_sound(self) -> None:
+        self.set_sound(not self.sound_on)
+        self.sound_switched.emit(self.sound_on)
+
+    def set_sound(self, on: bool) -> None:
+        self.sound_on = on
+        if self.speakers is not None:
+            self.speakers.muted = not on
+        self._connect_sound()
+        self.changed.emit()
+
+    def _connect_sound(self) -> None:
+        """Open the speakers the first time there is sound to play, and feed them from playback."""
+        if not (self.has_sound and self.sound_on and self.sound_problem is None):
+            return
+        if self.speakers is None:
+            speakers = self._open_speakers()
+            try:
+                speakers.open()
+            except AudioUnavailableError as exc:
+                self.sound_problem = str(exc)
+                self.changed.emit()
+                return
+            self.speakers = speakers
+        if self.playback is not None:
+            self.playback.monitor = self.speakers.play
 
     @property
     def playing(self) -> bool:

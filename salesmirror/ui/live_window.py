@@ -304,6 +304,7 @@ class LiveWindow(QWidget):
         self.session.finished.connect(self._on_finished)
         shortcuts = {
             "Space": self._space,
+            "M": self._toggle_demo_sound,
             "F5": self.app_actions.present,
             "Ctrl+,": self.app_actions.open_settings,
             "Ctrl+T": self.transcript_toggle.toggle,
@@ -359,7 +360,9 @@ class LiveWindow(QWidget):
         bar.restart.connect(demo.restart)
         bar.speed_chosen.connect(demo.set_speed)
         bar.next_nudge.connect(demo.next_nudge)
-        demo.changed.connect(lambda: bar.set_playing(demo.playing))
+        bar.toggle_sound.connect(demo.toggle_sound)
+        demo.changed.connect(lambda: self._show_demo_state(demo))
+        self._show_demo_state(demo)
         self.try_demo.hide()
         bar.show()
 
@@ -370,10 +373,21 @@ class LiveWindow(QWidget):
                 self.demo_bar.restart,
                 self.demo_bar.speed_chosen,
                 self.demo_bar.next_nudge,
+                self.demo_bar.toggle_sound,
             ):
                 signal.disconnect()
         self.demo = None
         self.demo_bar.hide()
+
+    def _show_demo_state(self, demo: DemoMode) -> None:
+        self.demo_bar.set_playing(demo.playing)
+        self.demo_bar.set_sound(
+            demo.sound_state, demo.has_sound and demo.sound_problem is None, demo.sound_on
+        )
+
+    def _toggle_demo_sound(self) -> None:
+        if self.demo is not None:
+            self.demo.toggle_sound()
 
     def _space(self) -> None:
         if self.demo is not None:

@@ -23,7 +23,7 @@ from salesmirror.ui.widgets.activity_light import ActivityLight
 from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
 
 REFRESH_MS = 100
-_KEYS_HELP = "Space play / pause · → next nudge · ← restart · ↑ ↓ speed · Esc leave"
+_KEYS_HELP = "Space play / pause · → next nudge · ← restart · ↑ ↓ speed · M sound · Esc leave"
 
 
 def principle(why: str, sentences: int = 2) -> str:
@@ -184,6 +184,7 @@ class PresentationWindow(QWidget):
                 "PgUp": demo.restart,
                 "Up": lambda: demo.faster(1),
                 "Down": lambda: demo.faster(-1),
+                "M": demo.toggle_sound,
             }
         for keys, slot in shortcuts.items():
             QShortcut(QKeySequence(keys), self, slot)
@@ -219,7 +220,9 @@ class PresentationWindow(QWidget):
         elif self.demo is not None and self.demo.playback is not None and self.demo.playback.paused:
             self.status.setText("Paused")
         elif self.demo is not None:
-            self.status.setText(f"Playing at {self.demo.speed:g}×")
+            sound = self.demo.sound_state
+            heard = "" if sound == "Sound on" else f" · {sound.partition(':')[0].lower()}"
+            self.status.setText(f"Playing at {self.demo.speed:g}×{heard}")
         else:
             self.status.setText("Listening")
 

@@ -1,4 +1,4 @@
-"""The demo's controls: play/pause, restart, speed and jump to the next nudge."""
+"""The demo's controls: play/pause, restart, speed, jump to the next nudge, and its sound."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class DemoBar(QFrame):
     restart = Signal()
     speed_chosen = Signal(float)
     next_nudge = Signal()
+    toggle_sound = Signal()
     leave = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -37,10 +38,14 @@ class DemoBar(QFrame):
         self.speed.setToolTip("Play the demo faster")
         self.next_button = QPushButton("Next nudge ›")
         self.next_button.setToolTip("Skip ahead to just before the next nudge")
+        self.sound_button = QPushButton("Sound on")
+        self.sound_button.setCheckable(True)
+        self.sound_button.setChecked(True)
         self.leave_button = QPushButton("Leave demo")
         for widget in (self.play_button, self.restart_button, self.speed):
             buttons.addWidget(widget)
         more.addWidget(self.next_button)
+        more.addWidget(self.sound_button)
         more.addStretch(1)
         more.addWidget(self.leave_button)
         root.addLayout(buttons)
@@ -48,6 +53,7 @@ class DemoBar(QFrame):
         self.play_button.clicked.connect(self.play_pause)
         self.restart_button.clicked.connect(self.restart)
         self.next_button.clicked.connect(self.next_nudge)
+        self.sound_button.clicked.connect(self.toggle_sound)
         self.leave_button.clicked.connect(self.leave)
         self.speed.currentIndexChanged.connect(
             lambda _i: self.speed_chosen.emit(float(self.speed.currentData()))
@@ -58,3 +64,10 @@ class DemoBar(QFrame):
 
     def set_speed(self, speed: float) -> None:
         self.speed.setCurrentIndex(max(0, self.speed.findData(speed)))
+
+    def set_sound(self, state: str, available: bool, on: bool) -> None:
+        """`state` is the demo's own words for what the room hears (the tooltip)."""
+        self.sound_button.setEnabled(available)
+        self.sound_button.setChecked(available and on)
+        self.sound_button.setText("No sound" if not available else "Sound on" if on else "Sound off")
+        self.sound_button.setToolTip(f"{state} (M)")
