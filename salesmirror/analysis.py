@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Speaker, Utterance
 from salesmirror.coaching.script import load_script, run_script
 from salesmirror.coaching.session import CoachingSession, CoachSettings
+from salesmirror.events import Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions.journal import SessionJournal

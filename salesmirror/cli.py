@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, NoReturn
 
 from salesmirror import __version__
 from salesmirror.audio.decode import AudioFileError
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError, load_script
+from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import StoreError

@@ -16,10 +16,10 @@ import numpy as np
 
 from salesmirror.audio.decode import load_audio
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Nudge, Speaker, Utterance
+from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.coaching.script import ScriptError, load_script, speech_lanes
 from salesmirror.coaching.session import CoachSettings
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.events import Nudge, Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.resource_files import resource_path
 from salesmirror.sessions.records import StoredSession

@@ -19,8 +19,8 @@ from PySide6.QtTest import QTest
 
 from salesmirror.analysis import analyze_script
 from salesmirror.audio.speaker_output import SpeakerOutput
-from salesmirror.coaching.events import Nudge
 from salesmirror.demo import bundled_demo
+from salesmirror.events import Nudge
 from salesmirror.paths import app_paths
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo

@@ -120,7 +120,7 @@ def predicted_tenths(segments, speaker, n: int) -> np.ndarray:
 
 def frames_right(segments, turns: list[Turn], you: str, them: str, n: int) -> float:
     """Share of n 100 ms frames where the app's you/them labels both match the human turns."""
-    from salesmirror.coaching.events import Speaker
+    from salesmirror.events import Speaker
 
     duration = n / 10
     you_right = predicted_tenths(segments, Speaker.YOU, n) == reference_tenths(turns, you, duration)

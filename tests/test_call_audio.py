@@ -27,7 +27,7 @@ from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.pulse_monitor import PulseMonitorSource, default_monitor
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, SourceEnded
 from salesmirror.audio.wasapi_loopback import WasapiLoopbackSource
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline
 
 MACBOOK = [

@@ -15,7 +15,7 @@ from recordings import SPEECH
 from salesmirror.audio.decode import AudioFileError, AudioStream, load_audio
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.source import AudioBlock, SourceEnded, SourceEvent
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 
 
 def test_a_stream_gives_the_same_samples_as_decoding_the_whole_file():

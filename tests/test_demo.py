@@ -276,7 +276,7 @@ def test_bad_demo_commands_get_one_clear_line(capsys, args: list[str], message: 
 
 
 def test_presentation_mode_shows_what_was_said_as_text_not_markup(qtbot, demo_app) -> None:
-    from salesmirror.coaching.events import Nudge, Speaker, Utterance
+    from salesmirror.events import Nudge, Speaker, Utterance
 
     controller = demo_app(speed=4.0)
     controller.present()

@@ -23,7 +23,7 @@ from room_noise import with_floor
 
 from salesmirror.analysis import analyze_recording
 from salesmirror.coaching.echo import EchoCanceller
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 
 
 def write(folder: Path, name: str, audio: np.ndarray) -> Path:

@@ -13,7 +13,7 @@ from recordings import make_call
 from room_noise import add_noise, at_dbfs
 
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.settings import load_settings
 from salesmirror.ui.application import AppController
@@ -214,7 +214,7 @@ def test_size_position_and_pin_are_remembered(qtbot):
 def test_the_transcript_follows_the_call_until_the_user_scrolls_up(qtbot):
     """A nudge banner or a resize changes the transcript's height; it used to stop following
     the call from then on (stuck at 0:09–0:40 while the call was at 3:10)."""
-    from salesmirror.coaching.events import Utterance
+    from salesmirror.events import Utterance
 
     controller = AppController(app_paths(), list_devices=no_devices)
     window = controller.window
@@ -534,7 +534,7 @@ def test_settings_meters_say_problems_in_full_and_a_missing_input_is_a_dash(qtbo
 
 
 def test_a_nudge_does_not_move_the_gauge_and_a_hidden_transcript_leaves_no_hole(qtbot):
-    from salesmirror.coaching.events import Nudge
+    from salesmirror.events import Nudge
 
     controller = AppController(app_paths(), list_devices=no_devices)
     window = controller.window

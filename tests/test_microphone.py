@@ -12,7 +12,7 @@ from recordings import make_call
 from salesmirror.audio.devices import AudioUnavailableError, list_input_devices
 from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import BLOCK_SAMPLES
-from salesmirror.coaching.events import Nudge, PartialText, Speaker, Utterance
+from salesmirror.events import Nudge, PartialText, Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline
 
 

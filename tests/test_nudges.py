@@ -11,10 +11,10 @@ import soundfile
 from recordings import RATE, SPEECH
 
 from salesmirror.analysis import analyze_recording, analyze_script
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.nudges import NudgeSettings
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.coaching.utterance_cues import problem_detector
+from salesmirror.events import Speaker
 
 
 def write_script(folder: Path, lines: list[tuple[float, float, str, str]]) -> Path:

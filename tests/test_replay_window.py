@@ -14,8 +14,8 @@ from recordings import make_call
 from salesmirror.analysis import analyze_script
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.playbook import kind
+from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.sessions.journal import SessionJournal

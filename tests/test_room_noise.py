@@ -24,9 +24,9 @@ from recordings import (
 from room_noise import add_noise, at_dbfs, hiss, speech_rms, with_floor
 
 from salesmirror.analysis import analyze_recording
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.room_level import RoomLevel, frame_levels
 from salesmirror.coaching.session import CoachingSession
+from salesmirror.events import Speaker
 
 
 def _write(folder: Path, name: str, audio: np.ndarray) -> Path:

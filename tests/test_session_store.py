@@ -20,7 +20,7 @@ from recordings import make_call
 
 from salesmirror.analysis import analyze_script
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions import store as store_module

@@ -15,8 +15,9 @@ import pytest
 import soundfile
 from recordings import CONVERSATIONS, RATE, read_rttm, scored_labels, turns_audio
 
+from salesmirror.audio_format import FRAME_SAMPLES
 from salesmirror.cli import main
-from salesmirror.coaching.voice_activity import FRAME_SAMPLES, ChannelActivity
+from salesmirror.coaching.voice_activity import ChannelActivity
 from salesmirror.speech.model_folder import ModelError
 from salesmirror.speech.speaker_id import (
     VoiceAttribution,
@@ -201,7 +202,7 @@ def test_analyze_mono_with_enrolment(voice_encoder_folder, tmp_path: Path, capsy
 
 def test_live_single_microphone_call_through_the_pipeline(encoder, mee012):
     from salesmirror.audio.file_playback import FilePlayback
-    from salesmirror.coaching.events import Speaker
+    from salesmirror.events import Speaker
     from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
     from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 
@@ -220,7 +221,7 @@ def test_live_single_microphone_call_through_the_pipeline(encoder, mee012):
 
 def test_a_missing_encoder_during_a_call_is_reported_and_the_call_goes_on(tmp_path: Path, mee012):
     from salesmirror.audio.file_playback import FilePlayback
-    from salesmirror.coaching.events import Speaker
+    from salesmirror.events import Speaker
     from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
     from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 
@@ -240,7 +241,7 @@ def test_a_missing_encoder_during_a_call_is_reported_and_the_call_goes_on(tmp_pa
 
 def test_enrolment_dialog_records_stores_and_deletes_the_voice(qtbot, encoder):
     from salesmirror.audio.file_playback import FilePlayback
-    from salesmirror.coaching.events import Speaker
+    from salesmirror.events import Speaker
     from salesmirror.paths import app_paths
     from salesmirror.ui.enrolment_dialog import EnrolmentDialog
 

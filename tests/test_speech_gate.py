@@ -10,8 +10,8 @@ import pytest
 from recordings import RATE, make_call, read_rttm, speakers_by_talk_time, write_call
 from room_noise import add_noise, with_floor
 
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.voice_activity import ChannelActivity
+from salesmirror.events import Speaker
 from salesmirror.pipeline.speech_gate import TURN_END_S, EndOfTurn, ResumeAt, SpeechGate
 
 

@@ -19,9 +19,9 @@ from recordings import (
 from room_noise import with_floor
 
 from salesmirror.analysis import analyze_recording
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.talk_time import TalkTimeTracker
 from salesmirror.coaching.voice_activity import ChannelActivity, PauseBridge, TurnBridge
+from salesmirror.events import Speaker
 
 
 @pytest.mark.parametrize("name", TWO_SPEAKER_CALLS)

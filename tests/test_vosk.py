@@ -12,7 +12,7 @@ from locks import store_of_child
 from recordings import SPEECH, write_call
 
 from salesmirror.audio.decode import load_audio
-from salesmirror.coaching.events import PartialText, Speaker, Utterance
+from salesmirror.events import PartialText, Speaker, Utterance
 from salesmirror.pipeline.recognition import RecognitionWorker, RecognizerDone, SharedModel
 from salesmirror.speech.model_folder import (
     ModelError,

@@ -16,7 +16,7 @@ from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.pulse_monitor import PulseMonitorSource
 from salesmirror.audio.source import AudioSource
 from salesmirror.audio.wasapi_loopback import WasapiLoopbackSource
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 
 SYSTEM_AUDIO = "system"  # the settings value meaning "the platform's own capture of the output"
 _LOOPBACK_NAMES = ("blackhole", "loopback", "soundflower", "monitor of", "stereo mix", "vb-audio")

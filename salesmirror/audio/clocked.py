@@ -14,8 +14,8 @@ from collections.abc import Callable
 import numpy as np
 
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink
-from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import Speaker
 
 
 class ClockedDelivery:

@@ -14,7 +14,7 @@ import numpy as np
 import soundfile
 import soxr
 
-from salesmirror.coaching.audio_frames import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
 
 # Frames read from the file at a time: about 0.7 s at 48 kHz, small against any call.
 _READ_FRAMES = 32_768

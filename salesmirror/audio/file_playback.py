@@ -13,8 +13,8 @@ import numpy as np
 
 from salesmirror.audio.decode import AudioFileError, AudioStream
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink, SourceEnded
-from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import Speaker
 
 _FLAT_OUT_BLOCKS = 20
 

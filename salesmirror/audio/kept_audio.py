@@ -19,8 +19,8 @@ import numpy as np
 import soundfile
 
 from salesmirror.audio.devices import AudioUnavailableError, portaudio
-from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import Speaker
 
 CHUNK_SAMPLES = SAMPLE_RATE // 5  # the feeder decodes 200 ms at a time...
 _AHEAD_CHUNKS = 5  # ...and stays one second ahead of the speakers

@@ -7,7 +7,7 @@ from collections import deque
 import numpy as np
 
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, SourceEvent
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 
 FLOOR_DB = -60.0
 # Block levels kept per stream for its noise floor: about six seconds of 60 ms blocks.

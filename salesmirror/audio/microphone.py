@@ -9,8 +9,8 @@ import numpy as np  # imported before any stream starts, never inside the callba
 
 from salesmirror.audio.devices import AudioUnavailableError, find_input_device, portaudio
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink, SourceEnded
-from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import Speaker
 
 
 class InputDeviceSource:

@@ -15,8 +15,8 @@ import numpy as np
 
 from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink, SourceEnded
-from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import Speaker
 
 INSTALL_HINT = "install PulseAudio's tools (Debian/Ubuntu: sudo apt-get install pulseaudio-utils)"
 

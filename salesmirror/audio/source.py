@@ -8,8 +8,8 @@ from typing import Protocol
 
 import numpy as np
 
-from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import Speaker
 
 # 60 ms: three whole voice-activity frames, so no block leaves a remainder to carry over.
 BLOCK_SECONDS = 0.06

@@ -19,7 +19,7 @@ import numpy as np  # imported before any stream starts, never inside the callba
 
 from salesmirror.audio.devices import AudioUnavailableError, portaudio
 from salesmirror.audio.source import BLOCK_SAMPLES
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
 
 MAX_LAG_S = 0.25  # queued sound beyond the device's own latency
 

@@ -19,8 +19,8 @@ import soxr
 from salesmirror.audio.clocked import ClockedDelivery
 from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.source import BLOCK_SECONDS, BlockSink, SourceEnded
-from salesmirror.coaching.events import Speaker
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import Speaker
 
 _STOP = b""
 

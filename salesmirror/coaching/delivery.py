@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from salesmirror.coaching.events import Nudge
 from salesmirror.coaching.playbook import NudgeKind
+from salesmirror.events import Nudge
 
 
 @dataclass(frozen=True, slots=True)

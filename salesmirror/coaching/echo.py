@@ -25,7 +25,7 @@ from collections import deque
 
 import numpy as np
 
-from salesmirror.coaching.voice_activity import FRAME_SAMPLES, SAMPLE_RATE
+from salesmirror.audio_format import FRAME_SAMPLES, SAMPLE_RATE
 
 _WINDOW = SAMPLE_RATE  # one second of audio per delay estimate
 _PIECE = 3 * FRAME_SAMPLES  # work in 60 ms pieces, like a live microphone delivers

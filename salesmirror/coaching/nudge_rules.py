@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from salesmirror.coaching.delivery import DueNudge
-from salesmirror.coaching.events import Speaker, Utterance
 from salesmirror.coaching.phrases import looks_like_question
 from salesmirror.coaching.playbook import NudgeKind
 from salesmirror.coaching.talk_time import TalkTimeTracker
@@ -29,6 +28,7 @@ from salesmirror.coaching.utterance_cues import (
     technology_detector,
     word_count,
 )
+from salesmirror.events import Speaker, Utterance
 from salesmirror.timefmt import clock
 
 # Rules that judge "your recent speech" look this far back.

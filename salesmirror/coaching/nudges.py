@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesmirror.coaching.delivery import DueNudge, NudgeDelivery
-from salesmirror.coaching.events import Nudge, Utterance
 from salesmirror.coaching.learned_cues import learned_detectors
 from salesmirror.coaching.nudge_rules import (
     AgendaRule,
@@ -36,6 +35,7 @@ from salesmirror.coaching.utterance_cues import (
     goal_detector,
     problem_detector,
 )
+from salesmirror.events import Nudge, Utterance
 
 
 @dataclass(frozen=True, slots=True)

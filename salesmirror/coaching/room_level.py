@@ -27,7 +27,7 @@ from collections import deque
 
 import numpy as np
 
-from salesmirror.coaching.audio_frames import FRAME_SECONDS
+from salesmirror.audio_format import FRAME_SECONDS
 
 _SILENT_DB = -120.0  # the level given to digital silence
 _UPDATE_EVERY = round(0.5 / FRAME_SECONDS)

@@ -10,9 +10,9 @@ import json
 import math
 from pathlib import Path
 
-from salesmirror.coaching.events import Speaker, Utterance
+from salesmirror.audio_format import FRAME_SECONDS
 from salesmirror.coaching.session import CoachingSession
-from salesmirror.coaching.voice_activity import FRAME_SECONDS
+from salesmirror.events import Speaker, Utterance
 
 
 class ScriptError(ValueError):

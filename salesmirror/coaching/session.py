@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from salesmirror.coaching.events import Nudge, TalkFigures, Utterance
 from salesmirror.coaching.metrics import UtteranceFigures
 from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings, RecordedNudges
 from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
+from salesmirror.events import Nudge, TalkFigures, Utterance
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ import statistics
 from collections import deque
 from dataclasses import dataclass
 
-from salesmirror.coaching.events import Segment, Speaker, TalkFigures
-from salesmirror.coaching.voice_activity import FRAME_SECONDS
+from salesmirror.audio_format import FRAME_SECONDS
+from salesmirror.events import Segment, Speaker, TalkFigures
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,11 +30,11 @@ from typing import Generic, TypeVar
 import numpy as np
 import webrtcvad
 
-from salesmirror.coaching.audio_frames import FRAME_SAMPLES, FRAME_SECONDS, SAMPLE_RATE
+from salesmirror.audio_format import FRAME_SAMPLES, FRAME_SECONDS, SAMPLE_RATE
 from salesmirror.coaching.neural_vad import SileroFrames
 from salesmirror.coaching.room_level import RoomLevel, frame_levels
 
-__all__ = ["FRAME_SAMPLES", "FRAME_SECONDS", "SAMPLE_RATE", "ChannelActivity", "PauseBridge", "TurnBridge"]
+__all__ = ["ChannelActivity", "PauseBridge", "TurnBridge"]
 
 DEFAULT_BRIDGE_SECONDS = 0.7
 DEFAULT_AGGRESSIVENESS = 2

@@ -20,9 +20,9 @@ import numpy as np
 
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, SourceEvent
 from salesmirror.coaching.echo import EchoCanceller
-from salesmirror.coaching.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
+from salesmirror.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.pipeline.recognition import (
     RecognitionSkipped,
     RecognitionWorker,

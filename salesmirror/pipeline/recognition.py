@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from salesmirror.coaching.audio_frames import SAMPLE_RATE
-from salesmirror.coaching.events import Speaker
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import Speaker
 from salesmirror.pipeline.speech_gate import EndOfTurn, GateOutput, ResumeAt
 from salesmirror.speech.model_folder import ModelError, load_model
 from salesmirror.speech.recognizer import ChannelRecognizer, RecognitionEvent

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from salesmirror.coaching.audio_frames import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
 
 PREROLL_S = 0.5
 TURN_END_S = 0.45

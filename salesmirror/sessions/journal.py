@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from salesmirror.coaching.events import Nudge, Segment, Speaker, Utterance
+from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.coaching.session import CoachingSession
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.events import Nudge, Segment, Speaker, Utterance
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import AUDIO_FOLDER, DATABASE_NAME, connect, failure_reason, now_utc
 from salesmirror.timefmt import clock

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from salesmirror.coaching.events import Nudge, Segment, Utterance
+from salesmirror.events import Nudge, Segment, Utterance
 from salesmirror.timefmt import clock
 
 # The figures of a summary, in the order `analyze --json` prints them.

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from salesmirror.coaching.events import Nudge, Segment, Speaker, Utterance, Word
+from salesmirror.events import Nudge, Segment, Speaker, Utterance, Word
 from salesmirror.paths import make_private_folder
 from salesmirror.sessions.records import SessionRow, StoredSession
 

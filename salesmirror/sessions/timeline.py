@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from salesmirror.coaching.events import Nudge, Segment, Speaker, Utterance
+from salesmirror.events import Nudge, Segment, Speaker, Utterance
 from salesmirror.sessions.records import StoredSession
 
 # Your stretches without them speaking for a second are shown as monologues from this long...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.sessions.timeline import MONOLOGUE_TOO_LONG_S, Timeline, tick_step
 from salesmirror.timefmt import clock
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from salesmirror.coaching.events import PartialText, Speaker, Utterance, Word
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
+from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.events import PartialText, Speaker, Utterance, Word
 
 RecognitionEvent = Utterance | PartialText
 

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from salesmirror.coaching.voice_activity import FRAME_SAMPLES, SAMPLE_RATE, ChannelActivity
+from salesmirror.audio_format import FRAME_SAMPLES, SAMPLE_RATE
+from salesmirror.coaching.voice_activity import ChannelActivity
 from salesmirror.paths import make_private_folder
 from salesmirror.speech.model_folder import ModelError
 from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME, VoiceEncoder

@@ -28,11 +28,11 @@ from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import AudioSource
 from salesmirror.audio.speaker_output import SpeakerOutput
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError
 from salesmirror.coaching.sentence_encoder import CUE_ENCODER_NAME
 from salesmirror.demo import DemoMaterial, bundled_demo, stored_material
+from salesmirror.events import Speaker
 from salesmirror.paths import AppPaths, app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener
 from salesmirror.pipeline.recognition import SharedModel

@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.speaker_output import SpeakerOutput
+from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.coaching.session import CoachSettings
-from salesmirror.coaching.voice_activity import SAMPLE_RATE
 from salesmirror.demo import DemoMaterial, rehearsal
 from salesmirror.pipeline.call_pipeline import CallPipeline
 from salesmirror.ui.live_session import LiveSession

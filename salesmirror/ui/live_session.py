@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from salesmirror.coaching.events import Nudge, PartialText, Utterance
+from salesmirror.events import Nudge, PartialText, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener, Snapshot
 from salesmirror.ui.gui_inbox import GuiInbox
 

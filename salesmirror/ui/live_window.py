@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from salesmirror.coaching.events import Nudge, PartialText, Speaker, Utterance
+from salesmirror.events import Nudge, PartialText, Speaker, Utterance
 from salesmirror.settings import Settings
 from salesmirror.timefmt import clock
 from salesmirror.ui import theme

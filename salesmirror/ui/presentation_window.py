@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from salesmirror.coaching.events import Nudge, Speaker, Utterance
 from salesmirror.coaching.playbook import playbook
+from salesmirror.events import Nudge, Speaker, Utterance
 from salesmirror.timefmt import clock
 from salesmirror.ui import theme
 from salesmirror.ui.demo_mode import DemoMode

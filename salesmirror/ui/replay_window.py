@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
-from salesmirror.coaching.events import Nudge, Speaker, Utterance
 from salesmirror.coaching.playbook import playbook
 from salesmirror.coaching.targets import TARGETS, scorecard
+from salesmirror.events import Nudge, Speaker, Utterance
 from salesmirror.sessions.export import export
 from salesmirror.sessions.records import SessionRow, StoredSession
 from salesmirror.sessions.store import SessionStore, StoreError

@@ -34,8 +34,8 @@ from salesmirror.audio.call_audio import (
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
 from salesmirror.audio.level_probe import FLOOR_DB, LevelProbe
 from salesmirror.audio.source import AudioSource
-from salesmirror.coaching.events import Speaker
 from salesmirror.coaching.room_level import NOISY_FLOOR_DB
+from salesmirror.events import Speaker
 from salesmirror.settings import Settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder, is_model_folder
 from salesmirror.ui.capture_privacy import LINUX_ADVICE

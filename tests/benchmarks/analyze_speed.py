@@ -9,7 +9,7 @@ import time
 from _calls import korean_model, long_call
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 

@@ -29,7 +29,7 @@ from recordings import (
 from room_noise import with_floor
 
 from salesmirror.analysis import analyze_recording
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 
 
 def main() -> None:

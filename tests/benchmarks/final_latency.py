@@ -20,7 +20,7 @@ from _calls import korean_model, noisy_call
 
 import salesmirror
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Nudge, PartialText, Speaker, Utterance
+from salesmirror.events import Nudge, PartialText, Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline
 from salesmirror.pipeline.recognition import SharedModel
 

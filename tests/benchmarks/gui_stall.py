@@ -17,7 +17,7 @@ from _calls import base_call, korean_model
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.ui.application import AppController
 

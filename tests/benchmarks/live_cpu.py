@@ -26,7 +26,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 import salesmirror
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.ui.application import AppController
 

@@ -11,7 +11,7 @@ import numpy as np
 from _calls import base_call, korean_model
 
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, BlockSink, SourceEnded
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 

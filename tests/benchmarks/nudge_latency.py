@@ -23,7 +23,7 @@ os.environ.setdefault("SALESMIRROR_HOME", "/tmp/salesmirror-bench")
 from _calls import base_call
 from PySide6.QtWidgets import QApplication
 
-from salesmirror.coaching.events import Nudge, Speaker, Utterance
+from salesmirror.events import Nudge, Speaker, Utterance
 from salesmirror.paths import app_paths
 from salesmirror.ui.application import AppController
 

@@ -31,7 +31,7 @@ from recordings import (
 )
 from room_noise import add_noise, at_dbfs, with_floor
 
-from salesmirror.coaching.audio_frames import FRAME_SAMPLES, FRAME_SECONDS
+from salesmirror.audio_format import FRAME_SAMPLES, FRAME_SECONDS
 from salesmirror.coaching.echo import EchoCanceller
 from salesmirror.coaching.voice_activity import ChannelActivity, FrameClassifier, PauseBridge, TurnBridge
 

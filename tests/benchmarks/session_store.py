@@ -28,9 +28,9 @@ from pathlib import Path
 from _calls import long_call
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Speaker, Utterance
 from salesmirror.coaching.script import load_script, run_script
 from salesmirror.coaching.session import CoachingSession
+from salesmirror.events import Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo

@@ -34,7 +34,8 @@ from recordings import (
     turns_audio,
 )
 
-from salesmirror.coaching.voice_activity import FRAME_SAMPLES, ChannelActivity
+from salesmirror.audio_format import FRAME_SAMPLES
+from salesmirror.coaching.voice_activity import ChannelActivity
 from salesmirror.speech.speaker_id import (
     VoiceAttribution,
     VoicePrint,

@@ -23,7 +23,7 @@ from locks import hold_lock
 from room_noise import add_noise, with_floor
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.coaching.events import Speaker
+from salesmirror.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions.journal import SessionJournal

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from salesmirror.coaching.events import Nudge
 from salesmirror.coaching.playbook import playbook
+from salesmirror.events import Nudge
 from salesmirror.ui import theme
 
 SHOW_SECONDS = 12.0

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from salesmirror.coaching.events import Nudge, Speaker
+from salesmirror.events import Nudge, Speaker
 from salesmirror.sessions.timeline import MONOLOGUE_TOO_LONG_S, Timeline, tick_step
 from salesmirror.timefmt import clock
 from salesmirror.ui import theme
