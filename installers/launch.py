@@ -3,7 +3,7 @@ run the same command line as the installed package's scripts."""
 
 import sys
 
-from salesmirror.cli import main
+from salesmirror.launch import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,6 +2,6 @@
 
 import sys
 
-from salesmirror.cli import main
+from salesmirror.launch import main
 
 sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,21 @@ def test_opening_a_microphone_loads_no_voice_activity_detector():
     code = f"import sys, {sources}; print(sorted(m for m in sys.modules if m.split('.')[0] in {detectors}))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_programs_settle_blas_threads_first_and_the_library_leaves_the_process_alone():
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    as_library = "import os, salesmirror, salesmirror.analysis; print(os.environ.get('OPENBLAS_NUM_THREADS'))"
+    done = subprocess.run(
+        [sys.executable, "-c", as_library], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "None"
+    as_program = (
+        "import os, sys, salesmirror.launch as launch; assert 'numpy' not in sys.modules;"
+        "sys.argv = ['salesmirror-cli', 'sessions', 'list']; code = launch.main();"
+        "print(code, os.environ['OPENBLAS_NUM_THREADS'], 'numpy' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", as_program], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split()[-3:] == ["0", "1", "True"]

@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault(
     "OPENBLAS_NUM_THREADS", "1"
-)  # as the app sets it, before NumPy loads (salesmirror/__init__.py)
+)  # as the app sets it, before NumPy loads (salesmirror/launch.py)
 import sys
 from pathlib import Path
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (salesmirror/__init__.py)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (salesmirror/launch.py)
 import sys
 import time
 from pathlib import Path
