@@ -15,6 +15,7 @@ from salesmirror.cli import main
 from salesmirror.coaching.playbook import kind
 from salesmirror.demo import DemoMaterial, bundled_demo, trainer_material
 from salesmirror.paths import app_paths
+from salesmirror.pipeline.call_pipeline import Recognition
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.ui.application import AppController
@@ -89,7 +90,7 @@ def test_with_a_speech_model_installed_the_demo_still_takes_its_words_from_the_s
     controller.settings.model_path = str(korean_model)
     fired = play_to_the_end(qtbot, controller)
     assert_the_expected_nudges(controller.demo_mode.material, fired)
-    assert controller.session.pipeline.latest().recognition == "off"  # the model is not loaded
+    assert controller.session.pipeline.latest().recognition is Recognition.OFF  # the model is not loaded
 
 
 def test_pause_speed_next_nudge_and_restart(qtbot, demo_app) -> None:

@@ -15,6 +15,7 @@ from room_noise import add_noise, at_dbfs
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
+from salesmirror.pipeline.call_pipeline import Recognition
 from salesmirror.settings import load_settings
 from salesmirror.ui.application import AppController
 from salesmirror.ui.settings_dialog import SettingsDialog
@@ -401,7 +402,7 @@ def test_the_speech_model_loads_once_at_launch_and_serves_every_call(qtbot, kore
             controller.window.start()
             with qtbot.waitSignal(controller.session.finished, timeout=30_000):
                 pass
-            assert controller.session.snapshot().recognition == "on"
+            assert controller.session.snapshot().recognition is Recognition.ON
         assert loads == [korean_model.resolve()]
     finally:
         controller.shutdown()

@@ -14,7 +14,8 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Protocol
+from enum import StrEnum
+from typing import Protocol, assert_never
 
 import numpy as np
 
@@ -82,6 +83,15 @@ class ProblemCollector:
         pass
 
 
+class Recognition(StrEnum):
+    """Where the call's speech recognition stands."""
+
+    OFF = "off"  # no model: talk time only
+    LOADING = "loading"  # the model is still being read; the audio waits in the queues
+    ON = "on"
+    FAILED = "failed"  # the model failed to load or broke mid-call (the problem was said)
+
+
 @dataclass(slots=True)
 class Snapshot:
     """What the window's timer reads: the latest figures and live lights."""
@@ -89,7 +99,7 @@ class Snapshot:
     figures: TalkFigures = field(default_factory=TalkFigures)
     you_speaking: bool = False
     them_speaking: bool = False
-    recognition: str = "off"  # "off", "loading", "on" or "failed"
+    recognition: Recognition = Recognition.OFF
     snoozed_for_s: float = 0.0  # how much longer nudges stay silent
     noisy: tuple[Speaker, ...] = ()  # channels whose noise floor is close to their speech
     dropped_blocks: int = 0  # audio the devices lost because the computer fell behind
@@ -102,6 +112,23 @@ class _Snooze:
 
 class _Stop:
     pass
+
+
+# Everything the analysis worker is sent, by sources, recognisers, the judging worker and the UI:
+# a closed set, handled in one `match` in `CallPipeline._run`.
+_InboxMessage = (
+    AudioBlock
+    | SourceEnded
+    | Utterance
+    | PartialText
+    | _Snooze
+    | RecognizerDone
+    | FramesAttributed
+    | JudgeDone
+    | ModelError
+    | RecognitionSkipped
+    | _Stop
+)
 
 
 class CallPipeline:
@@ -125,7 +152,7 @@ class CallPipeline:
         self._listener = listener
         self.journal = journal
         self.session = CoachingSession(settings, on_nudge=listener.on_nudge, observer=journal)
-        self._inbox: queue.Queue[object] = queue.Queue()
+        self._inbox: queue.Queue[_InboxMessage] = queue.Queue()
         self._credits = threading.Semaphore(_FAST_BACKLOG_BLOCKS) if flat_out else None
         self._stopping = threading.Event()
         speakers = [s for source in sources for s in source.speakers]
@@ -163,7 +190,7 @@ class CallPipeline:
         # Who speaks when, given instead of detected (a script or stored session without audio).
         self._lanes = speech_lanes
         self._frames_heard = {s: 0 for s in speakers}
-        self._latest = Snapshot(recognition="loading" if self._model else "off")
+        self._latest = Snapshot(recognition=Recognition.LOADING if self._model else Recognition.OFF)
         self._model_error_reported = False
         self._recognition_failed = False  # a recogniser could not be made, or stopped
         self._published_at = 0.0
@@ -234,36 +261,39 @@ class CallPipeline:
             waiting_for.add(JudgeDone)
         stopped = False
         while self._open_sources or waiting_for:
-            item = self._inbox.get()
-            if isinstance(item, AudioBlock):
-                self._on_audio(item)
-            elif isinstance(item, Utterance):
-                self._said(item)
-            elif isinstance(item, PartialText):
-                self._listener.on_partial(item)
-            elif isinstance(item, _Snooze):
-                if item.seconds is None:
-                    self.session.resume_nudges()
-                else:
-                    self.session.snooze(item.seconds)
-                self._publish()
-            elif isinstance(item, SourceEnded):
-                self._on_source_ended(item)
-            elif isinstance(item, RecognizerDone):
-                waiting_for.discard(item.speaker)
-            elif isinstance(item, FramesAttributed):
-                self._step_attributed(item.frames)
-            elif isinstance(item, JudgeDone):
-                waiting_for.discard(JudgeDone)
-            elif isinstance(item, ModelError | RecognitionSkipped):
-                self._recognition_failed |= isinstance(item, ModelError)
-                self._listener.on_problem(str(item))
-            elif isinstance(item, _Stop) and not stopped:
-                stopped = True
-                for speaker in list(self._open_sources):
-                    self._on_source_ended(SourceEnded(speaker))
-                for worker in self._recognizers.values():
-                    worker.cancel()
+            match self._inbox.get():
+                case AudioBlock() as block:
+                    self._on_audio(block)
+                case Utterance() as utterance:
+                    self._said(utterance)
+                case PartialText() as partial:
+                    self._listener.on_partial(partial)
+                case _Snooze(seconds=seconds):
+                    if seconds is None:
+                        self.session.resume_nudges()
+                    else:
+                        self.session.snooze(seconds)
+                    self._publish()
+                case SourceEnded() as ended:
+                    self._on_source_ended(ended)
+                case RecognizerDone(speaker=speaker):
+                    waiting_for.discard(speaker)
+                case FramesAttributed(frames=frames):
+                    self._step_attributed(frames)
+                case JudgeDone():
+                    waiting_for.discard(JudgeDone)
+                case ModelError() | RecognitionSkipped() as problem:
+                    self._recognition_failed |= isinstance(problem, ModelError)
+                    self._listener.on_problem(str(problem))
+                case _Stop():
+                    if not stopped:
+                        stopped = True
+                        for speaker in list(self._open_sources):
+                            self._on_source_ended(SourceEnded(speaker))
+                        for worker in self._recognizers.values():
+                            worker.cancel()
+                case unexpected:
+                    assert_never(unexpected)
             if time.monotonic() - self._published_at >= _PUBLISH_EVERY_S:
                 self._publish()
         self._join_recognizers()
@@ -397,19 +427,19 @@ class CallPipeline:
             self._judge.join()
 
     def _publish(self) -> None:
-        recognition = "off"
+        recognition = Recognition.OFF
         if self._model is not None:
             if self._recognition_failed:
-                recognition = "failed"
+                recognition = Recognition.FAILED
             elif self._model.error:
-                recognition = "failed"
+                recognition = Recognition.FAILED
                 if not self._model_error_reported:
                     self._model_error_reported = True
                     self._listener.on_problem(self._model.error)
             elif self._model.model is not None:
-                recognition = "on"
+                recognition = Recognition.ON
             else:
-                recognition = "loading"
+                recognition = Recognition.LOADING
         self._published_at = time.monotonic()
         snoozed_until = self.session.nudges.snoozed_until
         self._latest = Snapshot(

@@ -67,7 +67,7 @@ class RecognitionWorker:
         self,
         speaker: Speaker,
         model: SharedModel,
-        emit: Callable[[object], None],
+        emit: Callable[[WorkerMessage], None],
         max_queued_blocks: int = 0,
         live_backlog_s: float = LIVE_BACKLOG_S,
     ) -> None:
@@ -205,3 +205,7 @@ class RecognizerDone:
 
     def __init__(self, speaker: Speaker) -> None:
         self.speaker = speaker
+
+
+# What a recognition worker sends the analysis worker.
+WorkerMessage = RecognitionEvent | ModelError | RecognitionSkipped | RecognizerDone

@@ -43,7 +43,7 @@ class FramesAttributed:
 class VoiceJudge:
     """The worker that tells your voice from theirs, off the analysis thread."""
 
-    def __init__(self, setup: SingleMicrophoneSetup, emit: Callable[[object], None]) -> None:
+    def __init__(self, setup: SingleMicrophoneSetup, emit: Callable[[JudgeMessage], None]) -> None:
         self._setup = setup
         self._emit = emit
         self._queue: queue.SimpleQueue[tuple[np.ndarray, list[bool]] | None] = queue.SimpleQueue()
@@ -79,3 +79,7 @@ class VoiceJudge:
         if attribution is not None:
             self._emit(FramesAttributed(attribution.finish()))
         self._emit(JudgeDone())
+
+
+# What the judging worker sends the analysis worker (a voice encoder that cannot load: ModelError).
+JudgeMessage = FramesAttributed | JudgeDone | ModelError

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from salesmirror.events import Nudge, PartialText, Speaker, Utterance
+from salesmirror.pipeline.call_pipeline import Recognition
 from salesmirror.settings import Settings
 from salesmirror.timefmt import clock
 from salesmirror.ui import theme
@@ -508,7 +509,7 @@ class LiveWindow(QWidget):
         self.snoozed.setVisible(snapshot.snoozed_for_s > 0)
         if snapshot.snoozed_for_s > 0:
             self.snoozed.setText(f"Nudges snoozed — {clock(snapshot.snoozed_for_s)} left · resume")
-        if snapshot.recognition == "loading":
+        if snapshot.recognition is Recognition.LOADING:
             self._set_partial("Loading the speech model…")
         self._show_noise(snapshot.noisy)
         self._show_dropped(snapshot.dropped_blocks)
