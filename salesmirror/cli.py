@@ -16,6 +16,7 @@ from salesmirror import __version__
 from salesmirror.audio.decode import AudioFileError
 from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError, load_script
+from salesmirror.coaching.targets import TALK_RATIO_AIM, TALK_RATIO_TOO_MUCH, talk_ratio_verdict
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.sessions.records import SessionInfo
@@ -401,7 +402,10 @@ def format_summary(summary: dict) -> str:
     share = "—" if ratio is None else f"{ratio * 100:.0f} %"
     verdict = ""
     if ratio is not None:
-        verdict = "  (too much: above 65 %)" if ratio > 0.65 else "  (target: about 43 %)"
+        if talk_ratio_verdict(ratio) == "poor":
+            verdict = f"  (too much: above {TALK_RATIO_TOO_MUCH * 100:.0f} %)"
+        else:
+            verdict = f"  (target: about {TALK_RATIO_AIM * 100:.0f} %)"
     lines = [
         f"Call length        {clock(summary['duration_s'])}",
         f"You talked         {clock(summary['you_seconds'])}",

@@ -14,7 +14,9 @@ from recordings import make_call
 from salesmirror.analysis import analyze_script
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
+from salesmirror.cli import format_summary
 from salesmirror.coaching.playbook import kind
+from salesmirror.coaching.targets import scorecard
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
@@ -26,6 +28,8 @@ from salesmirror.ui import theme
 from salesmirror.ui.application import AppController
 from salesmirror.ui.replay_window import ReplayWindow
 from salesmirror.ui.session_list import SessionListWindow
+from salesmirror.ui.widgets.ratio_gauge import ratio_colour
+from salesmirror.ui.widgets.summary_card import SummaryCard
 
 CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
 
@@ -356,3 +360,20 @@ def test_the_app_says_when_it_kept_a_damaged_store_aside(qtbot) -> None:
         assert len(list(folder.glob("sessions.damaged-*.db"))) == 1
     finally:
         controller.shutdown()
+
+
+@pytest.mark.parametrize("ratio", [0.25, 0.31, 0.43, 0.55, 0.58, 0.65, 0.66, 0.9])
+def test_the_gauge_the_summary_card_and_the_cli_judge_a_talk_ratio_alike(qtbot, ratio: float) -> None:
+    """One healthy band and one too-much line: the gauge called 31 % healthy while the summary
+    card called it fair, and the CLI had numbers of its own."""
+    card = SummaryCard()
+    qtbot.addWidget(card)
+    card.show_scores(scorecard({"talk_ratio_you": ratio, "duration_s": 600.0}))
+    card_colour = QColor(card.values["talk_ratio_you"].styleSheet().split("color:")[1].split(";")[0].strip())
+    assert card_colour.name() == ratio_colour(ratio).name()
+    report = format_summary(
+        {"talk_ratio_you": ratio, "duration_s": 600.0, "you_seconds": 0.0, "them_seconds": 0.0}
+        | {"longest_monologue_s": 0.0, "metrics": {}, "nudges": [], "transcript": []}
+    )
+    too_much = ratio_colour(ratio).name() == theme.TOO_MUCH.name()
+    assert ("too much" in report) is too_much

@@ -16,6 +16,12 @@ from salesmirror.timefmt import clock
 
 Verdict = Literal["good", "fair", "poor"]
 
+# Your share of the talk, with one owner: the gauge's bands, the summary card, the exports and the
+# CLI all read these (they used to carry three different healthy bands).
+TALK_RATIO_AIM = 0.43
+TALK_RATIO_HEALTHY = (0.30, 0.55)
+TALK_RATIO_TOO_MUCH = 0.65
+
 
 @dataclass(frozen=True, slots=True)
 class Target:
@@ -35,8 +41,14 @@ class Score:
     verdict: Verdict | None  # None: not enough of the call to judge
 
 
+def talk_ratio_verdict(ratio: float) -> Verdict:
+    """Good in the healthy band, poor above the too-much line, fair in between or below."""
+    low, high = TALK_RATIO_HEALTHY
+    return "good" if low <= ratio <= high else "poor" if ratio > TALK_RATIO_TOO_MUCH else "fair"
+
+
 def _ratio(value: float, _length: float) -> Verdict:
-    return "good" if 0.33 <= value <= 0.55 else "fair" if value <= 0.65 else "poor"
+    return talk_ratio_verdict(value)
 
 
 def _monologue(value: float, _length: float) -> Verdict:
@@ -71,10 +83,10 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "talk_ratio_you",
         "Your share of the talk",
-        "about 43 %, never above 65 %",
+        f"about {TALK_RATIO_AIM * 100:.0f} %, never above {TALK_RATIO_TOO_MUCH * 100:.0f} %",
         lambda v: f"{v * 100:.0f} %",
         _ratio,
-        ((0.43, "good"), (0.65, "poor")),
+        ((TALK_RATIO_AIM, "good"), (TALK_RATIO_TOO_MUCH, "poor")),
     ),
     Target("longest_monologue_s", "Longest monologue", "under 1:30", clock, _monologue, ((90.0, "poor"),)),
     Target("longest_customer_story_s", "Their longest story", "the longer the better", clock, _story),

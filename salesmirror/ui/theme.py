@@ -16,11 +16,6 @@ TOO_MUCH = QColor("#e27d6b")
 NUDGE = QColor("#2c3a4f")
 NUDGE_ACCENT = QColor("#8fc1f0")
 
-# The talk-ratio bands: research on won deals puts the seller near 43 %; above 65 % hurts.
-TARGET_RATIO = 0.43
-HEALTHY_BAND = (0.30, 0.55)
-TOO_MUCH_FROM = 0.65
-
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 

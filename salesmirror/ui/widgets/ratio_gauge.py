@@ -9,14 +9,18 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from salesmirror.coaching.targets import (
+    TALK_RATIO_AIM,
+    TALK_RATIO_HEALTHY,
+    TALK_RATIO_TOO_MUCH,
+    talk_ratio_verdict,
+)
 from salesmirror.ui import theme
 
 
 def ratio_colour(ratio: float) -> QColor:
-    if ratio > theme.TOO_MUCH_FROM:
-        return theme.TOO_MUCH
-    low, high = theme.HEALTHY_BAND
-    return theme.HEALTHY if low <= ratio <= high else theme.CAUTION
+    verdict = talk_ratio_verdict(ratio)
+    return theme.HEALTHY if verdict == "good" else theme.TOO_MUCH if verdict == "poor" else theme.CAUTION
 
 
 class TalkRatioGauge(QWidget):
@@ -96,10 +100,10 @@ class TalkRatioGauge(QWidget):
             p.drawArc(arc, round(start_angle * 16), round(span * 16))
 
         band(0.0, 1.0, theme.SURFACE.lighter(130), d.t)
-        low, high = theme.HEALTHY_BAND
+        low, high = TALK_RATIO_HEALTHY
         band(low, high, theme.HEALTHY.darker(140), d.t)
-        band(theme.TOO_MUCH_FROM, 1.0, theme.TOO_MUCH.darker(150), d.t)
-        self._tick(p, d.cx, d.cy, d.r, d.t, theme.TARGET_RATIO)
+        band(TALK_RATIO_TOO_MUCH, 1.0, theme.TOO_MUCH.darker(150), d.t)
+        self._tick(p, d.cx, d.cy, d.r, d.t, TALK_RATIO_AIM)
         if self.recent is not None:
             band(0.0, self.recent, ratio_colour(self.recent), d.t * 0.45)
             self._pointer(p, d, self.recent)
@@ -138,7 +142,7 @@ class TalkRatioGauge(QWidget):
         p.setPen(theme.MUTED)
         p.drawText(d.under, Qt.AlignmentFlag.AlignCenter, "you · last 5 minutes")
         overall = "" if self.overall is None else f"   ·   whole call {self.overall * 100:.0f} %"
-        caption = f"target {theme.TARGET_RATIO * 100:.0f} %{overall}"
+        caption = f"target {TALK_RATIO_AIM * 100:.0f} %{overall}"
         below = QRectF(0, d.cy + d.t * 0.6, self.width(), self.height() - d.cy - d.t * 0.6)
         p.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, caption)
 
