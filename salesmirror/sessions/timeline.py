@@ -6,45 +6,17 @@ agree on what a monologue is and where a line sits.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
+from salesmirror.coaching.talk_time import monologues_of
 from salesmirror.events import Nudge, Segment, Speaker, Utterance
 from salesmirror.sessions.records import StoredSession
 
-# Your stretches without them speaking for a second are shown as monologues from this long...
+# Your monologues (the live timer's rule, `monologues_of`) are drawn from this long...
 MONOLOGUE_SHOWN_S = 45.0
 # ...and as too long from the monologue nudge's default threshold.
 MONOLOGUE_TOO_LONG_S = 90.0
 _NICE_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
-
-
-def monologues(segments: list[Segment], pause_s: float = 2.0, interruption_s: float = 1.0) -> list[Segment]:
-    """Your uninterrupted stretches: your own pauses under `pause_s` do not end one, the other side
-    speaking for `interruption_s` does (the live tracker's rule, applied to stored segments)."""
-    their_starts = sorted(
-        s.start for s in segments if s.speaker is Speaker.THEM and s.duration >= interruption_s
-    )
-    stretches: list[Segment] = []
-    start = end = 0.0
-    open_ = False
-    for segment in (s for s in segments if s.speaker is Speaker.YOU):
-        if open_:
-            # Did they take the floor between the stretch's start and this segment?
-            i = bisect.bisect_left(their_starts, start)
-            cut = their_starts[i] if i < len(their_starts) and their_starts[i] < segment.start else None
-            if cut is not None or segment.start - end >= pause_s:
-                stretches.append(
-                    Segment(Speaker.YOU, start, max(start, min(end, cut if cut is not None else end)))
-                )
-                open_ = False
-        if not open_:
-            start, end, open_ = segment.start, segment.end, True
-        else:
-            end = max(end, segment.end)
-    if open_:
-        stretches.append(Segment(Speaker.YOU, start, end))
-    return stretches
 
 
 def tick_step(span_s: float, most_ticks: int) -> float:
@@ -70,7 +42,7 @@ class Timeline:
         lanes: dict[Speaker, list[Segment]] = {speaker: [] for speaker in Speaker}
         for segment in stored.segments:
             lanes[segment.speaker].append(segment)
-        long_ones = [m for m in monologues(stored.segments) if m.duration >= MONOLOGUE_SHOWN_S]
+        long_ones = [m for m in monologues_of(stored.segments) if m.duration >= MONOLOGUE_SHOWN_S]
         return cls(duration, lanes, long_ones, list(stored.nudges), list(stored.lines))
 
     def next_nudge_after(self, t: float) -> Nudge | None:
