@@ -139,6 +139,25 @@ def turns_audio(name: str, speaker: str, after_s: float = 0.0) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def alone_audio(name: str, speaker: str, seconds: float) -> np.ndarray:
+    """Only this speaker, talking for `seconds`: their turns with everyone else's speech cut out
+    (overlaps and backchannels too), end to end and repeated to length. A monologue."""
+    audio, _ = soundfile.read(str(CONVERSATIONS / f"{name}.wav"), dtype="int16")
+    turns = read_rttm(name)
+    others = np.zeros(audio.size, dtype=bool)
+    for t in turns:
+        if t.speaker != speaker:
+            others[int(t.start * RATE) : int(t.end * RATE)] = True
+    solo = np.concatenate(
+        [
+            audio[int(t.start * RATE) : int(t.end * RATE)][~others[int(t.start * RATE) : int(t.end * RATE)]]
+            for t in turns
+            if t.speaker == speaker
+        ]
+    )
+    return np.tile(solo, 1 + int(seconds * RATE) // solo.size)[: int(seconds * RATE)]
+
+
 def scored_labels(
     labels: list[tuple[bool, bool]], turns: list[Turn], you: str, them: str
 ) -> tuple[float, float]:

@@ -13,15 +13,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from recordings import CONVERSATIONS, RATE, read_rttm, scored_labels, turns_audio
+from recordings import CONVERSATIONS, RATE, alone_audio, read_rttm, scored_labels, turns_audio
+from room_noise import with_floor
 
+from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio_format import FRAME_SAMPLES
 from salesmirror.cli import main
 from salesmirror.coaching.voice_activity import ChannelActivity
+from salesmirror.events import Nudge, Speaker, Utterance
+from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.recognition import SharedModel
+from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 from salesmirror.speech.model_folder import ModelError
 from salesmirror.speech.speaker_id import (
     VoiceAttribution,
     VoicePrint,
+    VoicesHeard,
     attribute_single_microphone,
     enroll,
 )
@@ -90,7 +97,8 @@ def test_a_live_call_is_attributed_in_order_and_a_few_seconds_behind(encoder, me
     # Labels follow the call within seconds: the judge's 3-4 s plus voice activity's 1.2 s.
     assert largest_lag * 0.02 <= 6
     error, right = _scored(frames, "ami_dev00", "MEE012", "MEE009")
-    assert abs(error) < 15 and right > 0.7  # measured: +10.8 pp, 75.3 % (no future to learn from)
+    # Measured: +2.1 pp, 84.0 % (no future to learn from; MEE009 opens the call and is theirs).
+    assert abs(error) < 10 and right > 0.75
 
 
 class _LoudnessVoices:
@@ -201,11 +209,6 @@ def test_analyze_mono_with_enrolment(voice_encoder_folder, tmp_path: Path, capsy
 
 
 def test_live_single_microphone_call_through_the_pipeline(encoder, mee012):
-    from salesmirror.audio.file_playback import FilePlayback
-    from salesmirror.events import Speaker
-    from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
-    from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
-
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: _mix("ami_dev00")}, speed=None)],
         ProblemCollector(),
@@ -217,14 +220,66 @@ def test_live_single_microphone_call_through_the_pipeline(encoder, mee012):
     figures = pipeline.session.figures()
     assert figures.t == pytest.approx(30, abs=0.1)  # every frame released, in order
     assert figures.ratio_you == pytest.approx(0.28, abs=0.15)
+    assert pipeline.latest().voices is VoicesHeard.YOURS_AND_ANOTHER  # said on screen
+
+
+class _NudgeCollector(ProblemCollector):
+    def __init__(self) -> None:
+        super().__init__()
+        self.nudges: list[Nudge] = []
+
+    def on_nudge(self, nudge: Nudge) -> None:
+        self.nudges.append(nudge)
+
+
+def test_one_voice_alone_is_all_you_and_its_monologue_is_nudged(encoder, mee012):
+    """Two minutes of the enrolled speaker alone, in a quiet room: two-means alone would split
+    their own voice in two (measured 37-61 % yours, no monologue nudge); the call is all theirs."""
+    listener = _NudgeCollector()
+    pipeline = CallPipeline(
+        [FilePlayback({Speaker.YOU: with_floor(alone_audio("ami_dev00", "MEE012", 120))}, speed=None)],
+        listener,
+        flat_out=True,
+        single_microphone=SingleMicrophoneSetup(lambda: encoder, mee012),
+    )
+    pipeline.start()
+    assert pipeline.wait(300)
+    assert pipeline.session.figures().ratio_you >= 0.9  # measured: 100 %
+    assert [round(n.t) for n in listener.nudges if n.kind == "monologue"] == [90]
+    assert pipeline.latest().voices is VoicesHeard.ONLY_YOURS
+
+
+@pytest.mark.vosk
+def test_recognised_lines_take_the_speaker_their_voice_was_attributed_to(encoder, mee012, korean_model):
+    """One microphone, one recogniser: each line is labelled by the voice judged to have said it,
+    so the customer's words reach the customer-cue nudges. (The Korean model hears English as
+    Korean words; what is under test is who each line is given to, against the human turns.)"""
+    pipeline = CallPipeline(
+        [FilePlayback({Speaker.YOU: _mix("ami_dev00")}, speed=None)],
+        ProblemCollector(),
+        model=SharedModel(korean_model),
+        flat_out=True,
+        single_microphone=SingleMicrophoneSetup(lambda: encoder, mee012),
+    )
+    pipeline.start()
+    assert pipeline.wait(300)
+    turns = read_rttm("ami_dev00")
+
+    def seconds_of(line: Utterance, speaker: str) -> float:
+        return sum(
+            max(0.0, min(line.end, t.end) - max(line.start, t.start)) for t in turns if t.speaker == speaker
+        )
+
+    lines = pipeline.session.transcript
+    theirs = [u for u in lines if u.speaker is Speaker.THEM]
+    yours = [u for u in lines if u.speaker is Speaker.YOU]
+    assert theirs and yours
+    # Lines given to "them" lie mostly in the other speaker's turns, yours mostly in yours.
+    assert sum(seconds_of(u, "MEE009") for u in theirs) > sum(seconds_of(u, "MEE012") for u in theirs)
+    assert sum(seconds_of(u, "MEE012") for u in yours) > sum(seconds_of(u, "MEE009") for u in yours)
 
 
 def test_a_missing_encoder_during_a_call_is_reported_and_the_call_goes_on(tmp_path: Path, mee012):
-    from salesmirror.audio.file_playback import FilePlayback
-    from salesmirror.events import Speaker
-    from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
-    from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
-
     problems = ProblemCollector()
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: _mix("ami_dev00")}, speed=None)],
@@ -240,8 +295,6 @@ def test_a_missing_encoder_during_a_call_is_reported_and_the_call_goes_on(tmp_pa
 
 
 def test_enrolment_dialog_records_stores_and_deletes_the_voice(qtbot, encoder):
-    from salesmirror.audio.file_playback import FilePlayback
-    from salesmirror.events import Speaker
     from salesmirror.paths import app_paths
     from salesmirror.ui.enrolment_dialog import EnrolmentDialog
 

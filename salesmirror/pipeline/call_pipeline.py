@@ -33,12 +33,14 @@ from salesmirror.pipeline.recognition import (
 from salesmirror.pipeline.single_microphone import (
     FramesAttributed,
     JudgeDone,
+    LinesByVoice,
     SingleMicrophoneSetup,
     VoiceJudge,
 )
 from salesmirror.pipeline.speech_gate import TURN_END_S, SpeechGate
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.model_folder import ModelError
+from salesmirror.speech.speaker_id import VoicesHeard
 
 # A live channel that delivers nothing for this long (a stalled device) is treated as silent so
 # the figures keep moving.
@@ -102,6 +104,7 @@ class Snapshot:
     recognition: Recognition = Recognition.OFF
     snoozed_for_s: float = 0.0  # how much longer nudges stay silent
     noisy: tuple[Speaker, ...] = ()  # channels whose noise floor is close to their speech
+    voices: VoicesHeard | None = None  # single microphone: what the voice judge has found so far
     dropped_blocks: int = 0  # audio the devices lost because the computer fell behind
 
 
@@ -184,6 +187,8 @@ class CallPipeline:
         self._gates = {s: SpeechGate() for s in self._recognizers}
         # One microphone hearing both sides: its speech is judged against your enrolled voice.
         self._judge = VoiceJudge(single_microphone, self._inbox.put) if single_microphone else None
+        self._voices = VoicesHeard.NOT_YET if single_microphone else None
+        self._lines_by_voice = LinesByVoice() if single_microphone else None
         # Words from a timed script (a demo, or trainers' material): each line reaches the session
         # when the audio reaches its end, as a recogniser's final result would.
         self._script = deque(sorted(script or [], key=lambda u: u.end))
@@ -265,7 +270,7 @@ class CallPipeline:
                 case AudioBlock() as block:
                     self._on_audio(block)
                 case Utterance() as utterance:
-                    self._said(utterance)
+                    self._recognised(utterance)
                 case PartialText() as partial:
                     self._listener.on_partial(partial)
                 case _Snooze(seconds=seconds):
@@ -278,8 +283,8 @@ class CallPipeline:
                     self._on_source_ended(ended)
                 case RecognizerDone(speaker=speaker):
                     waiting_for.discard(speaker)
-                case FramesAttributed(frames=frames):
-                    self._step_attributed(frames)
+                case FramesAttributed() as attributed:
+                    self._step_attributed(attributed)
                 case JudgeDone():
                     waiting_for.discard(JudgeDone)
                 case ModelError() | RecognitionSkipped() as problem:
@@ -298,6 +303,8 @@ class CallPipeline:
                 self._publish()
         self._join_recognizers()
         self._drain_frames(final=True)
+        if self._lines_by_voice is not None:
+            self._say_all(self._lines_by_voice.finish())
         while self._script:  # lines past the end of the audio
             self._said(self._script.popleft())
         self.session.finish()
@@ -349,14 +356,28 @@ class CallPipeline:
         self._frames_heard[speaker] = first + count
         return [bool(lane[i]) if i < len(lane) else False for i in range(first, first + count)]
 
-    def _step_attributed(self, frames: list[tuple[bool, bool]]) -> None:
-        for you, them in frames:
+    def _step_attributed(self, attributed: FramesAttributed) -> None:
+        self._voices = attributed.voices
+        for you, them in attributed.frames:
             self._step(you, them)
+        if self._lines_by_voice is not None:
+            self._say_all(self._lines_by_voice.frames(attributed.frames))
+
+    def _recognised(self, utterance: Utterance) -> None:
+        """A recogniser's final line; with one microphone, held until its voice is judged."""
+        if self._lines_by_voice is None:
+            self._said(utterance)
+        else:
+            self._say_all(self._lines_by_voice.line(utterance))
 
     def _step(self, you: bool, them: bool) -> None:
         self.session.on_frame(you, them)
         while self._script and self._script[0].end <= self.session.now:
             self._said(self._script.popleft())
+
+    def _say_all(self, utterances: list[Utterance]) -> None:
+        for utterance in utterances:
+            self._said(utterance)
 
     def _said(self, utterance: Utterance) -> None:
         self.session.on_utterance(utterance)
@@ -449,6 +470,7 @@ class CallPipeline:
             them_speaking=self._speaking(Speaker.THEM),
             recognition=recognition,
             noisy=tuple(s for s, activity in self._activity.items() if activity.room.noisy),
+            voices=self._voices,
             # Devices count what they lost (input overflow); files and scripts never lose any.
             dropped_blocks=sum(getattr(source, "overflows", 0) for source in self._sources),
         )

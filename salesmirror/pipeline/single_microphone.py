@@ -11,12 +11,14 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from salesmirror.audio_format import FRAME_SECONDS
+from salesmirror.events import Speaker, Utterance
 from salesmirror.speech.model_folder import ModelError
-from salesmirror.speech.speaker_id import VoiceAttribution, VoicePrint
+from salesmirror.speech.speaker_id import VoiceAttribution, VoicePrint, VoicesHeard
 from salesmirror.speech.voice_encoder import VoiceEncoder
 
 
@@ -35,9 +37,11 @@ class JudgeDone:
 
 @dataclass(frozen=True, slots=True)
 class FramesAttributed:
-    """Sent by the judging worker: the next frames of the call as (you, them)."""
+    """Sent by the judging worker: the next frames of the call as (you, them), and whether a
+    second voice has been found so far (shown live, since it decides how far to trust the split)."""
 
     frames: list[tuple[bool, bool]]
+    voices: VoicesHeard
 
 
 class VoiceJudge:
@@ -71,14 +75,54 @@ class VoiceJudge:
         while (item := self._queue.get()) is not None:
             samples, decisions = item
             if attribution is None:
-                frames = [(speaking, False) for speaking in decisions]
+                frames, voices = [(speaking, False) for speaking in decisions], VoicesHeard.ONLY_YOURS
             else:
-                frames = attribution.feed(samples, decisions)
+                frames, voices = attribution.feed(samples, decisions), attribution.voices
             if frames:
-                self._emit(FramesAttributed(frames))
+                self._emit(FramesAttributed(frames, voices))
         if attribution is not None:
-            self._emit(FramesAttributed(attribution.finish()))
+            self._emit(FramesAttributed(attribution.finish(), attribution.voices))
         self._emit(JudgeDone())
+
+
+class LinesByVoice:
+    """Gives each recognised line of the one microphone the speaker its frames were attributed to,
+    so a customer's words reach the customer-cue nudges in this mode too.
+
+    A line usually arrives before the judge has labelled its frames (the judge runs a few seconds
+    behind), so it is held until they are. Labels are kept for the whole call, one byte a frame
+    (180 kB an hour), because a recogniser catching up after a slow start may deliver a line late.
+    """
+
+    _YOU, _THEM = 1, 2
+
+    def __init__(self) -> None:
+        self._labels = bytearray()
+        self._held: list[Utterance] = []
+
+    def frames(self, frames: list[tuple[bool, bool]]) -> list[Utterance]:
+        """The judge's next frames; returns the held lines they complete, in order."""
+        self._labels.extend(self._YOU if you else self._THEM if them else 0 for you, them in frames)
+        return self._ready(len(self._labels))
+
+    def line(self, utterance: Utterance) -> list[Utterance]:
+        """A recognised line of the microphone; returns it, labelled, once its frames are judged."""
+        self._held.append(utterance)
+        return self._ready(len(self._labels))
+
+    def finish(self) -> list[Utterance]:
+        """Every line still held, judged on what was labelled (the call is over)."""
+        return self._ready(None)
+
+    def _ready(self, labelled: int | None) -> list[Utterance]:
+        ready = [u for u in self._held if labelled is None or round(u.end / FRAME_SECONDS) <= labelled]
+        self._held = [u for u in self._held if u not in ready]
+        return [self._labelled(u) for u in ready]
+
+    def _labelled(self, utterance: Utterance) -> Utterance:
+        span = self._labels[round(utterance.start / FRAME_SECONDS) : round(utterance.end / FRAME_SECONDS)]
+        theirs = span.count(self._THEM) > span.count(self._YOU)
+        return replace(utterance, speaker=Speaker.THEM) if theirs else utterance
 
 
 # What the judging worker sends the analysis worker (a voice encoder that cannot load: ModelError).

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from salesmirror.events import Nudge, PartialText, Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import Recognition
 from salesmirror.settings import Settings
+from salesmirror.speech.speaker_id import VoicesHeard
 from salesmirror.timefmt import clock
 from salesmirror.ui import theme
 from salesmirror.ui.capture_privacy import hide_from_capture
@@ -37,6 +38,12 @@ from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
 
 REFRESH_MS = 100  # the gauge and lights are fed from the pipeline's mailbox at 10 Hz
 _NOISY_WHERE = {Speaker.YOU: "on your microphone", Speaker.THEM: "on the call's audio"}
+_VOICES_HEARD = {
+    VoicesHeard.NOT_YET: "One microphone: still learning the voices in this call",
+    VoicesHeard.ONLY_THEIRS: "One microphone: your voice not heard yet, so all talk counts as theirs",
+    VoicesHeard.ONLY_YOURS: "One microphone: only your voice heard so far, so all talk counts as yours",
+    VoicesHeard.YOURS_AND_ANOTHER: "One microphone: your voice and another; who spoke when is estimated",
+}
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,11 @@ class LiveWindow(QWidget):
         self.noise_notice.setStyleSheet("QLabel#noiseNotice { color: #e0a040; }")
         self.noise_notice.hide()
         root.addWidget(self.noise_notice)
+        self.voices_notice = QLabel()
+        self.voices_notice.setWordWrap(True)
+        self.voices_notice.setStyleSheet("color: #e0a040;")
+        self.voices_notice.hide()
+        root.addWidget(self.voices_notice)
         self.dropped_notice = QLabel()
         self.dropped_notice.setWordWrap(True)
         self.dropped_notice.setStyleSheet("color: #e0a040;")
@@ -512,6 +524,7 @@ class LiveWindow(QWidget):
         if snapshot.recognition is Recognition.LOADING:
             self._set_partial("Loading the speech model…")
         self._show_noise(snapshot.noisy)
+        self._show_voices(snapshot.voices)
         self._show_dropped(snapshot.dropped_blocks)
 
     def _show_noise(self, noisy: tuple[Speaker, ...]) -> None:
@@ -521,6 +534,13 @@ class LiveWindow(QWidget):
         if text != self.noise_notice.text():
             self.noise_notice.setText(text)
             self.noise_notice.setVisible(bool(text))
+
+    def _show_voices(self, voices: VoicesHeard | None) -> None:
+        """One microphone: say what the split of the talk rests on, since it is an estimate."""
+        text = _VOICES_HEARD[voices] if voices is not None else ""
+        if text != self.voices_notice.text():
+            self.voices_notice.setText(text)
+            self.voices_notice.setVisible(bool(text))
 
     def _show_dropped(self, blocks: int) -> None:
         """Audio the microphone lost (the computer fell behind) is talk time not counted: said,
