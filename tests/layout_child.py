@@ -20,11 +20,12 @@ from PySide6.QtTest import QTest
 from salesmirror.analysis import analyze_script
 from salesmirror.audio.speaker_output import SpeakerOutput
 from salesmirror.demo import bundled_demo
-from salesmirror.events import Nudge
+from salesmirror.events import Nudge, Speaker
 from salesmirror.paths import app_paths
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import SessionStore
+from salesmirror.speech.speaker_id import VoicesHeard
 from salesmirror.ui.application import NO_MICROPHONE, AppController, desktop_application
 
 CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
@@ -48,6 +49,9 @@ def main() -> int:
     window.show()
     window.set_recognition_available(False)
     window.explain_audio_problem(NO_MICROPHONE)
+    window._show_noise((Speaker.YOU, Speaker.THEM))  # every notice at once, the longest wording
+    window._show_voices(VoicesHeard.YOURS_AND_ANOTHER)
+    window._show_dropped(12)
     window.show_nudge(LONG_NUDGE)
     window.banner.why_button.click()
     QTest.qWait(300)  # the window grows once the banner has its height

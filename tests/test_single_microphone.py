@@ -394,3 +394,35 @@ def test_crafted_tensor_layouts_are_refused_before_any_memory_is_read(
         return
     with pytest.raises(WeightsError):
         read_legacy_checkpoint(path)
+
+
+def test_the_window_says_what_the_single_microphone_split_rests_on(
+    qtbot, voice_encoder_folder, mee012, monkeypatch
+):
+    """A seller alone on one microphone (no call audio chosen): the window says the split rests
+    on their voice alone. The microphone is played from a file; the rest is the real app."""
+    from salesmirror.paths import app_paths
+    from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME
+    from salesmirror.ui.application import AppController
+
+    paths = app_paths()
+    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    (paths.models_dir / VOICE_ENCODER_NAME).symlink_to(voice_encoder_folder)
+    mee012.save(paths.voiceprint_file)
+    alone = with_floor(alone_audio("ami_dev00", "MEE012", 40))
+    controller = AppController(paths, list_devices=list)
+    monkeypatch.setattr(controller, "_make_sources", lambda: [FilePlayback({Speaker.YOU: alone}, speed=8.0)])
+    qtbot.addWidget(controller.window)
+    window = controller.window
+    window.show()
+    try:
+        assert not window.voices_notice.isVisible()
+        window.start()
+        qtbot.waitUntil(lambda: "only your voice" in window.voices_notice.text(), timeout=60_000)
+        assert window.voices_notice.isVisible()
+        qtbot.waitUntil(lambda: not controller.session.running, timeout=60_000)
+        assert window.voices_notice.text() == (
+            "One microphone: only your voice heard so far, so all talk counts as yours"
+        )
+    finally:
+        controller.shutdown()

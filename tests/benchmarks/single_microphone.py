@@ -9,7 +9,7 @@ Then the one-voice case: two minutes of each AMI speaker alone (their turns with
 speech cut out), where all the talk is yours and the monologue nudge is due at 90 s.
 
 Every recording gets a quiet realistic floor (line hiss 40 dB below the speech): real rooms are
-never digitally silent.
+never digitally silent; the last columns add brown noise 10 dB under the speech.
 
 The "ceiling" columns score a perfect speaker labeller working on the same voice activity: every
 frame of speech gets exactly one label, as in this mode, so overlapping speech and the pause
@@ -40,7 +40,7 @@ from recordings import (
     speakers_by_talk_time,
     turns_audio,
 )
-from room_noise import with_floor
+from room_noise import add_noise, with_floor
 
 from salesmirror.audio_format import FRAME_SAMPLES
 from salesmirror.coaching.session import CoachingSession
@@ -133,8 +133,8 @@ def main() -> None:
     ]
     if "--quick" in sys.argv:  # one case, to prove the script runs
         cases = cases[:1]
-    print(f"{'':27} {'recording':>20} {'live':>20} {'ceiling':>20}")
-    print(f"{'recording':16} {'you':10}" + f" {'ratio':>9} {'frames':>10}" * 3)
+    print(f"{'':27} {'recording':>20} {'live':>20} {'ceiling':>20} {'recording, brown 10 dB':>22}")
+    print(f"{'recording':16} {'you':10}" + f" {'ratio':>9} {'frames':>10}" * 4)
     spent = {"enrolment": 0.0, "recording": 0.0, "live": 0.0}
     audio_s = 0.0
     for name, you, enrolment in cases:
@@ -151,6 +151,8 @@ def main() -> None:
             spent[label] += time.process_time() - started
             columns.append(scored_labels(frames, turns, you, them))
         columns.append(scored_labels(ceiling(mix, turns, you), turns, you, them))
+        noisy = add_noise(mix, "brown", 10)  # a fan or traffic 10 dB under the speech
+        columns.append(scored_labels(attribute_recording(noisy, encoder, voice), turns, you, them))
         audio_s += mix.size / RATE
         print(f"{name:16} {you:10}" + "".join(f" {e:>+6.1f} pp {100 * r:>8.1f} %" for e, r in columns))
     print("goal: mean within 10 pp, none worse than 20 pp")
