@@ -115,8 +115,12 @@ class LinesByVoice:
         return self._ready(None)
 
     def _ready(self, labelled: int | None) -> list[Utterance]:
-        ready = [u for u in self._held if labelled is None or round(u.end / FRAME_SECONDS) <= labelled]
-        self._held = [u for u in self._held if u not in ready]
+        ready: list[Utterance] = []
+        held: list[Utterance] = []
+        for utterance in self._held:
+            judged = labelled is None or round(utterance.end / FRAME_SECONDS) <= labelled
+            (ready if judged else held).append(utterance)
+        self._held = held
         return [self._labelled(u) for u in ready]
 
     def _labelled(self, utterance: Utterance) -> Utterance:
