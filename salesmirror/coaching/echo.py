@@ -34,6 +34,7 @@ from collections import deque
 import numpy as np
 
 from salesmirror.audio_format import FRAME_SAMPLES, SAMPLE_RATE
+from salesmirror.coaching.room_level import frame_levels
 
 _WINDOW = SAMPLE_RATE  # one second of audio per delay estimate
 _PIECE = 3 * FRAME_SAMPLES  # work in 60 ms pieces, like a live microphone delivers
@@ -94,7 +95,7 @@ class _History:
 
 
 def _level_db(samples: np.ndarray) -> float:
-    return float(10 * np.log10(np.mean(samples**2) + 1.0))
+    return float(frame_levels(samples[np.newaxis, :])[0])
 
 
 def _has_speech(samples: np.ndarray) -> bool:
