@@ -407,7 +407,7 @@ def test_the_window_says_what_the_single_microphone_split_rests_on(
 
     paths = app_paths()
     paths.models_dir.mkdir(parents=True, exist_ok=True)
-    (paths.models_dir / VOICE_ENCODER_NAME).symlink_to(voice_encoder_folder)
+    (paths.models_dir / VOICE_ENCODER_NAME).symlink_to(voice_encoder_folder.resolve())
     mee012.save(paths.voiceprint_file)
     alone = with_floor(alone_audio("ami_dev00", "MEE012", 40))
     controller = AppController(paths, list_devices=list)
