@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
@@ -14,12 +13,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 from salesmirror import __version__
 from salesmirror.audio.decode import AudioFileError
+from salesmirror.call_summary import CallNotes, CallSummary
 from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError, load_script
 from salesmirror.coaching.targets import TALK_RATIO_AIM, TALK_RATIO_TOO_MUCH, talk_ratio_verdict
-from salesmirror.events import Speaker
+from salesmirror.events import CaptureMode, Speaker
 from salesmirror.paths import app_paths
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.call_json import session_rows_json, summary_json
+from salesmirror.sessions.export import ExportFormat
+from salesmirror.sessions.records import SessionInfo, SessionSource, SessionState
 from salesmirror.sessions.store import StoreError
 from salesmirror.speech.model_folder import ModelError, check_model_folder
 from salesmirror.timefmt import clock
@@ -27,7 +29,6 @@ from salesmirror.timefmt import clock
 if TYPE_CHECKING:
     from salesmirror.pipeline.recognition import SharedModel
     from salesmirror.sessions.journal import SessionJournal
-    from salesmirror.sessions.records import SessionRow
     from salesmirror.sessions.store import SessionStore
 
 EXIT_BAD_INPUT = 2
@@ -135,7 +136,7 @@ def _add_sessions_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("id", type=_session_id, metavar="ID")
     export.add_argument(
         "--format",
-        choices=EXPORT_FORMATS,
+        choices=[str(f) for f in ExportFormat],
         help="md, html or json (default: from the -o file's extension, else md)",
     )
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of printing")
@@ -146,14 +147,13 @@ def _add_sessions_commands(commands: argparse._SubParsersAction) -> None:
     delete.add_argument("-y", "--yes", action="store_true", help="do not ask first")
 
 
-EXPORT_FORMATS = ("md", "html", "json")
 _FORMAT_OF_SUFFIX = {
-    ".md": "md",
-    ".markdown": "md",
-    ".txt": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "json",
+    ".md": ExportFormat.MARKDOWN,
+    ".markdown": ExportFormat.MARKDOWN,
+    ".txt": ExportFormat.MARKDOWN,
+    ".html": ExportFormat.HTML,
+    ".htm": ExportFormat.HTML,
+    ".json": ExportFormat.JSON,
 }
 
 # Calls are stamped in UTC; a day is turned into local midnights, which the first and last years
@@ -251,15 +251,17 @@ def _analyze(args: argparse.Namespace) -> int:
 
     two_streams = args.mic is not None or args.system is not None
     coach = Settings().coach_settings(app_paths().models_dir)
-    cues = {"customer_cues": describe_cue_detector(coach.nudges.cue_model)}
+    cues = describe_cue_detector(coach.nudges.cue_model)
     if args.mono is not None or args.enroll is not None:
         summary, saved = _analyze_single_microphone(args)
         problems: list[str] = []
     elif args.script is not None and not (args.you or args.them or two_streams):
         if args.model:
             raise UsageError("--script gives the words: it cannot be combined with --model")
-        journal = _journal(args, SessionInfo("script", devices={"script": args.script.name}))
-        summary = {**analyze_script(args.script, coach, journal=journal).summary(), **cues}
+        notes = CallNotes(customer_cues=cues)
+        info = SessionInfo(SessionSource.SCRIPT, devices={"script": args.script.name}, notes=notes)
+        journal = _journal(args, info)
+        summary = analyze_script(args.script, coach, journal=journal).summary(notes)
         problems, saved = [], journal
     else:
         if two_streams and (args.you or args.them):
@@ -273,19 +275,18 @@ def _analyze(args: argparse.Namespace) -> int:
             raise UsageError("--script gives the words: it cannot be combined with --model")
         script = load_script(args.script) if args.script else None
         model = check_model_folder(args.model) if args.model else None
-        extras = {}
         if script is not None:
-            extras = {"recognition": f"words from the script {args.script.name}", **cues}
+            notes = CallNotes(recognition=f"words from the script {args.script.name}", customer_cues=cues)
         elif model is None:
-            extras = {"recognition": "off (talk time only: no --model given)"}
+            notes = CallNotes(recognition="off (talk time only: no --model given)")
         else:
-            extras = cues
+            notes = CallNotes(customer_cues=cues)
         info = SessionInfo(
-            "recording",
-            mode="two streams" if two_streams else "separate tracks",
+            SessionSource.RECORDING,
+            mode=CaptureMode.TWO_STREAMS if two_streams else CaptureMode.SEPARATE_TRACKS,
             devices={str(speaker): path.name for speaker, path in tracks.items()},
             model=model.name if model else None,
-            extras=extras,
+            notes=notes,
         )
         loaded = _loaded(model) if model else None
         journal = _journal(args, info)
@@ -297,12 +298,12 @@ def _analyze(args: argparse.Namespace) -> int:
             journal=journal,
             script=script,
         )
-        summary = {**session.summary(), **extras}
+        summary = session.summary(notes)
         saved = journal
     for problem in problems:
         print(f"salesmirror: warning: {problem}", file=sys.stderr)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(summary_json(summary))
     else:
         print(format_summary(summary))
     return 0 if saved is None else _report_saved(saved)
@@ -361,7 +362,7 @@ def _report_saved(journal: SessionJournal) -> int:
     return 0
 
 
-def _analyze_single_microphone(args: argparse.Namespace) -> tuple[dict[str, object], SessionJournal | None]:
+def _analyze_single_microphone(args: argparse.Namespace) -> tuple[CallSummary, SessionJournal | None]:
     from salesmirror.analysis import analyze_single_microphone
     from salesmirror.speech.voice_encoder import check_voice_encoder_folder, installed_voice_encoder
 
@@ -376,17 +377,17 @@ def _analyze_single_microphone(args: argparse.Namespace) -> tuple[dict[str, obje
         if args.speaker_model
         else _installed_or_flag(installed_voice_encoder, app_paths().models_dir)
     )
-    extras = {"attribution": "single microphone, by enrolled voice (approximate)"}
+    notes = CallNotes(attribution="single microphone, by enrolled voice (approximate)")
     info = SessionInfo(
-        "recording",
-        mode="single microphone",
+        SessionSource.RECORDING,
+        mode=CaptureMode.SINGLE_MICROPHONE,
         devices={"mix": args.mono.name},
         model=encoder.name,
-        extras=extras,
+        notes=notes,
     )
     journal = _journal(args, info)
     session = analyze_single_microphone(args.mono, args.enroll, encoder, journal=journal)
-    return {**session.summary(), **extras}, journal
+    return session.summary(notes), journal
 
 
 def _tracks(args: argparse.Namespace) -> dict[Speaker, Path]:
@@ -396,9 +397,10 @@ def _tracks(args: argparse.Namespace) -> dict[Speaker, Path]:
     return {speaker: path for speaker, path in ((Speaker.YOU, you), (Speaker.THEM, them)) if path}
 
 
-def format_summary(summary: dict) -> str:
+def format_summary(summary: CallSummary) -> str:
     """The human-readable `analyze` report."""
-    ratio = summary["talk_ratio_you"]
+    figures, notes = summary.figures, summary.notes
+    ratio = figures.talk_ratio_you
     share = "—" if ratio is None else f"{ratio * 100:.0f} %"
     verdict = ""
     if ratio is not None:
@@ -407,39 +409,41 @@ def format_summary(summary: dict) -> str:
         else:
             verdict = f"  (target: about {TALK_RATIO_AIM * 100:.0f} %)"
     lines = [
-        f"Call length        {clock(summary['duration_s'])}",
-        f"You talked         {clock(summary['you_seconds'])}",
-        f"They talked        {clock(summary['them_seconds'])}",
+        f"Call length        {clock(figures.duration_s)}",
+        f"You talked         {clock(figures.you_seconds)}",
+        f"They talked        {clock(figures.them_seconds)}",
         f"Your share         {share}{verdict}",
-        f"Longest monologue  {clock(summary['longest_monologue_s'])}",
+        f"Longest monologue  {clock(figures.longest_monologue_s)}",
     ]
-    metrics = summary.get("metrics") or {}
-    if metrics:
-        pace = metrics["words_per_minute"]
-        patience = "—" if metrics["patience_s"] is None else f"{metrics['patience_s']:.1f} s"
+    metrics = figures.metrics
+    if metrics is not None:
+        patience = "—" if metrics.patience_s is None else f"{metrics.patience_s:.1f} s"
         lines += [
-            f"Longest story      {clock(metrics['longest_customer_story_s'])}  (theirs: longer is better)",
-            f"Questions asked    {_or_why(metrics['questions_asked'])}",
+            f"Longest story      {clock(metrics.longest_customer_story_s)}  (theirs: longer is better)",
+            f"Questions asked    {_or_why(metrics.questions_asked)}",
             f"Patience           {patience}  (pause before you answer)",
-            f"Interruptions      {metrics['interruptions']}",
-            f"Pace               {_or_why(pace, ' words a minute')}",
+            f"Interruptions      {metrics.interruptions}",
+            f"Pace               {_or_why(metrics.words_per_minute, ' words a minute')}",
         ]
-    if "recognition" in summary:
-        lines.append(f"Recognition        {summary['recognition']}")
-    if "customer_cues" in summary:
-        lines.append(f"Customer cues      {summary['customer_cues']}")
-    nudges = summary["nudges"]
+    for label, note in (
+        ("Recognition", notes.recognition),
+        ("Customer cues", notes.customer_cues),
+        ("Attribution", notes.attribution),
+    ):
+        if note is not None:
+            lines.append(f"{label:<19}{note}")
+    nudges = summary.nudges
     lines.append("")
     lines.append(f"Nudges ({len(nudges)})" if nudges else "Nudges: none — well done")
     for n in nudges:
-        lines.append(f"  {clock(n['t'])}  {n['text']}")
-        lines.append(f"        because {n['evidence']}")
-    if summary["transcript"]:
+        lines.append(f"  {clock(n.t)}  {n.text}")
+        lines.append(f"        because {n.evidence}")
+    if summary.transcript:
         lines.append("")
         lines.append("Transcript")
-        for line in summary["transcript"]:
-            who = "You " if line["speaker"] == "you" else "Them"
-            lines.append(f"  {clock(line['start'])}  {who}  {line['text']}")
+        for line in summary.transcript:
+            who = "You " if line.speaker is Speaker.YOU else "Them"
+            lines.append(f"  {clock(line.start)}  {who}  {line.text}")
     return "\n".join(lines)
 
 
@@ -486,7 +490,7 @@ def _sessions(args: argparse.Namespace) -> int:
 def _list_sessions(store: SessionStore, args: argparse.Namespace) -> None:
     rows = store.sessions(args.search, args.since, args.until)
     if args.json:
-        print(json.dumps([_row_json(r) for r in rows], ensure_ascii=False))
+        print(session_rows_json(rows))
         return
     if not rows:
         print(
@@ -499,24 +503,13 @@ def _list_sessions(store: SessionStore, args: argparse.Namespace) -> None:
     for r in rows:
         ratio = "—" if r.talk_ratio_you is None else f"{r.talk_ratio_you * 100:.0f} %"
         started = r.started_at.astimezone()
-        flag = {"recovered": "  [recovered]", "recording": "  [recording]"}.get(r.state, "")
+        flag = {SessionState.RECOVERED: "  [recovered]", SessionState.RECORDING: "  [recording]"}.get(
+            r.state, ""
+        )
         print(
             f"{r.id:>4}  {started:%Y-%m-%d %H:%M}  {clock(r.duration_s):>7}  {ratio:>5}  "
             f"{r.nudges:>6}  {r.display_title}{flag}"
         )
-
-
-def _row_json(row: SessionRow) -> dict[str, object]:
-    return {
-        "id": row.id,
-        "title": row.display_title,
-        "started_at": row.started_at.isoformat(),
-        "duration_s": row.duration_s,
-        "state": row.state,
-        "source": row.source,
-        "talk_ratio_you": row.talk_ratio_you,
-        "note": row.note,
-    }
 
 
 def _confirmed(question: str) -> bool:
@@ -530,11 +523,11 @@ def _confirmed(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _export_format(args: argparse.Namespace) -> str:
+def _export_format(args: argparse.Namespace) -> ExportFormat:
     if args.format is not None:
-        return str(args.format)
+        return ExportFormat(args.format)
     if args.output is None:
-        return "md"
+        return ExportFormat.MARKDOWN
     suffix = args.output.suffix.lower()
     if suffix not in _FORMAT_OF_SUFFIX:
         raise UsageError(f"which format is {args.output.name}? Name it .md, .html or .json, or add --format")

@@ -13,6 +13,25 @@ class Speaker(StrEnum):
     THEM = "them"
 
 
+class CaptureMode(StrEnum):
+    """How the two sides of a call reach the app, which decides what its figures can know."""
+
+    TWO_STREAMS = "two streams"
+    HEADSET = "headset"
+    SINGLE_MICROPHONE = "single microphone"
+    SEPARATE_TRACKS = "separate tracks"  # recorded files, or the demo: one clean track a side
+
+    @property
+    def explanation(self) -> str:
+        return {
+            CaptureMode.TWO_STREAMS: "your microphone is you, the call's audio is them; their "
+            "echo through your speakers is removed",
+            CaptureMode.HEADSET: "your microphone hears only you, the call's audio is them",
+            CaptureMode.SINGLE_MICROPHONE: "one microphone hears both sides: approximate",
+            CaptureMode.SEPARATE_TRACKS: "a recorded track for you and one for them",
+        }[self]
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A stretch of speech by one speaker, in session seconds."""
@@ -64,9 +83,6 @@ class Nudge:
     kind: str
     text: str
     evidence: str
-
-    def to_json(self) -> dict[str, object]:
-        return {"t": round(self.t, 2), "kind": self.kind, "text": self.text, "evidence": self.evidence}
 
 
 @dataclass(slots=True)

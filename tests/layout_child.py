@@ -23,7 +23,7 @@ from salesmirror.demo import bundled_demo
 from salesmirror.events import Nudge, Speaker
 from salesmirror.paths import app_paths
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore
 from salesmirror.speech.speaker_id import VoicesHeard
 from salesmirror.ui.application import NO_MICROPHONE, AppController, desktop_application
@@ -42,7 +42,7 @@ def main() -> int:
     app = desktop_application()  # kept: the windows need it alive
     assert app is not None
     SessionStore(app_paths().sessions_dir).close()
-    journal = SessionJournal(app_paths().sessions_dir, SessionInfo("script"))
+    journal = SessionJournal(app_paths().sessions_dir, SessionInfo(SessionSource.SCRIPT))
     analyze_script(CALLS / "badly_run_pitch.jsonl", journal=journal)
     controller = AppController(app_paths(), list_devices=list)
     window = controller.window

@@ -17,10 +17,10 @@ from pathlib import Path
 from recordings import make_call
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.events import Speaker
+from salesmirror.events import CaptureMode, Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore
 
 
@@ -38,7 +38,9 @@ def main() -> None:
         fill_disk(folder, int(sys.argv[4]))
     you, them, _turns = make_call(name)
     listener = ProblemCollector()
-    journal = SessionJournal(folder, SessionInfo("recording", mode="separate tracks"), listener.on_problem)
+    journal = SessionJournal(
+        folder, SessionInfo(SessionSource.RECORDING, mode=CaptureMode.SEPARATE_TRACKS), listener.on_problem
+    )
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=speed or None)],
         listener,

@@ -100,3 +100,41 @@ def test_the_programs_settle_blas_threads_first_and_the_library_leaves_the_proce
         [sys.executable, "-c", as_program], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.split()[-3:] == ["0", "1", "True"]
+
+
+_UNTYPED = ("dict[str, object]", "dict[str, Any]", "Mapping[str, object]", "dict[str, typing.Any]")
+# Keys a newer version wrote into the settings file, written back untouched: opaque by design.
+_OPAQUE_FIELDS = {"settings.py:Settings.unknown"}
+
+
+def _untyped_crossings(path: Path) -> list[str]:
+    """Public functions, methods and record fields of a module typed as an untyped JSON object."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    where = str(path.relative_to(PACKAGE))
+    found = []
+
+    def check(name: str, annotation: ast.expr | None) -> None:
+        if annotation is not None and any(u in ast.unparse(annotation) for u in _UNTYPED):
+            found.append(f"{where}:{name}")
+
+    def visit(body: list[ast.stmt], owner: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                visit(node.body, f"{node.name}.")
+            elif isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                check(f"{owner}{node.name}", node.returns)
+                for argument in node.args.args + node.args.kwonlyargs:
+                    check(f"{owner}{node.name}({argument.arg})", argument.annotation)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and owner:
+                field = f"{owner}{node.target.id}"
+                if not node.target.id.startswith("_") and f"{where}:{field}" not in _OPAQUE_FIELDS:
+                    check(field, node.annotation)
+
+    visit(tree.body, "")
+    return found
+
+
+def test_no_untyped_json_object_crosses_a_module_boundary():
+    """Call figures travelled as `dict[str, object]` in the shape of `analyze --json` and were
+    serialised twice; JSON now exists only inside the serialisers at the edges."""
+    assert [c for p in sorted(PACKAGE.rglob("*.py")) for c in _untyped_crossings(p)] == []

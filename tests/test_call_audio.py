@@ -17,7 +17,6 @@ from test_microphone import Listener
 
 from salesmirror.audio.call_audio import (
     SYSTEM_AUDIO,
-    CaptureMode,
     capture_mode,
     propose_call_audio,
 )
@@ -27,7 +26,7 @@ from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.pulse_monitor import PulseMonitorSource, default_monitor
 from salesmirror.audio.source import BLOCK_SAMPLES, AudioBlock, SourceEnded
 from salesmirror.audio.wasapi_loopback import WasapiLoopbackSource
-from salesmirror.events import Speaker
+from salesmirror.events import CaptureMode, Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline
 
 MACBOOK = [

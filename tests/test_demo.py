@@ -17,7 +17,7 @@ from salesmirror.demo import DemoMaterial, bundled_demo, trainer_material
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import Recognition
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.ui.application import AppController
 
 FAST = 32.0  # the demo at 32 times real time: under ten seconds
@@ -214,7 +214,7 @@ def test_a_stored_session_is_played_again_in_presentation_mode(qtbot) -> None:
     from salesmirror.sessions.store import SessionStore
 
     SessionStore(folder).close()
-    journal = SessionJournal(folder, SessionInfo("script"))
+    journal = SessionJournal(folder, SessionInfo(SessionSource.SCRIPT))
     original = analyze_script(CALLS / "well_run_discovery.jsonl", journal=journal)
     controller = AppController(app_paths(), list_devices=list, playback_speed=4.0)
     qtbot.addWidget(controller.window)
@@ -239,7 +239,7 @@ def test_a_stored_session_plays_again_with_the_nudges_it_had_not_todays(qtbot) -
 
     folder = app_paths().sessions_dir
     SessionStore(folder).close()
-    journal = SessionJournal(folder, SessionInfo("script"))
+    journal = SessionJournal(folder, SessionInfo(SessionSource.SCRIPT))
     original = analyze_script(CALLS / "badly_run_pitch.jsonl", journal=journal)
     settings, _ = load_settings(app_paths().settings_file)
     settings.disabled_nudges = list(playbook())  # today: every nudge off

@@ -26,7 +26,7 @@ def test_questions_you_ask_are_counted_with_or_without_punctuation(tmp_path: Pat
         ],
     )
     # Theirs do not count; "Tell me more about ..." asks for an answer, so it does.
-    assert m["questions_asked"] == 3
+    assert m.questions_asked == 3
 
 
 def test_the_customers_longest_story_survives_backchannels_not_interjections(tmp_path: Path):
@@ -40,7 +40,7 @@ def test_the_customers_longest_story_survives_backchannels_not_interjections(tmp
             (50, 52, "you", "Wait, we can fix that."),
         ],
     )
-    assert m["longest_customer_story_s"] == pytest.approx(40, abs=0.1)
+    assert m.longest_customer_story_s == pytest.approx(40, abs=0.1)
 
 
 def test_patience_is_the_median_pause_before_you_answer(tmp_path: Path):
@@ -57,7 +57,7 @@ def test_patience_is_the_median_pause_before_you_answer(tmp_path: Path):
             (40, 42, "you", "After a long silence: a new topic, not patience."),
         ],
     )
-    assert m["patience_s"] == pytest.approx(1.0, abs=0.05)
+    assert m.patience_s == pytest.approx(1.0, abs=0.05)
 
 
 def test_starting_over_them_is_an_interruption_but_a_short_backchannel_is_not(tmp_path: Path):
@@ -71,11 +71,11 @@ def test_starting_over_them_is_an_interruption_but_a_short_backchannel_is_not(tm
             (20.1, 22, "you", "Sorry, go ahead."),  # both started at once: not mid-turn
         ],
     )
-    assert m["interruptions"] == 1
+    assert m.interruptions == 1
 
 
 def test_pace_is_words_per_minute_of_your_recognised_speech(tmp_path: Path):
     words = " ".join(["word"] * 75)
     m = metrics(tmp_path, [(0, 30, "you", words), (31, 34, "them", "Okay.")])
-    assert m["words_per_minute"] == 150
-    assert metrics(tmp_path, [(0, 2, "you", "Too short to judge.")])["words_per_minute"] is None
+    assert m.words_per_minute == 150
+    assert metrics(tmp_path, [(0, 2, "you", "Too short to judge.")]).words_per_minute is None

@@ -15,6 +15,7 @@ from room_noise import with_floor
 from salesmirror.analysis import analyze_script
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
+from salesmirror.call_summary import CallFigures, CallSummary
 from salesmirror.cli import format_summary
 from salesmirror.coaching.playbook import kind
 from salesmirror.coaching.talk_time import monologues_of
@@ -22,8 +23,9 @@ from salesmirror.coaching.targets import scorecard
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.sessions.export import ExportFormat
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore
 from salesmirror.timefmt import clock
 from salesmirror.ui import theme
@@ -37,7 +39,7 @@ CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
 
 
 def store_script(folder: Path, name: str) -> int:
-    journal = SessionJournal(folder, SessionInfo("script"))
+    journal = SessionJournal(folder, SessionInfo(SessionSource.SCRIPT))
     analyze_script(CALLS / f"{name}.jsonl", journal=journal)
     assert journal.session_id is not None
     return journal.session_id
@@ -45,7 +47,7 @@ def store_script(folder: Path, name: str) -> int:
 
 def store_recording(folder: Path, name: str, keep_audio: bool = False) -> int:
     you, them, _ = make_call(name)
-    journal = SessionJournal(folder, SessionInfo("recording", keep_audio=keep_audio))
+    journal = SessionJournal(folder, SessionInfo(SessionSource.RECORDING, keep_audio=keep_audio))
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)],
         ProblemCollector(),
@@ -81,7 +83,7 @@ def test_a_deleted_call_is_not_exported_from_its_open_replay(qtbot, store, tmp_p
     session_id = store_recording(store.folder, "ami_dev00")
     window = open_replay(qtbot, store, session_id)
     store.delete(session_id)
-    assert not window.export_to(tmp_path / "call.md", "md")
+    assert not window.export_to(tmp_path / "call.md", ExportFormat.MARKDOWN)
     assert not (tmp_path / "call.md").exists()
     assert f"There is no session {session_id}" in window.why.text()
 
@@ -139,14 +141,16 @@ def test_the_summary_card_shows_the_stored_figures(qtbot, store) -> None:
     session_id = store_script(store.folder, "badly_run_pitch")
     stored = store.load(session_id)
     window = open_replay(qtbot, store, session_id)
-    summary = stored.summary()
-    metrics = summary["metrics"]
+    figures = stored.summary().figures
+    metrics = figures.metrics
+    assert metrics is not None
     values = window.card.values
-    assert values["talk_ratio_you"].text() == f"{summary['talk_ratio_you'] * 100:.0f} %" == "66 %"
+    assert figures.talk_ratio_you is not None
+    assert values["talk_ratio_you"].text() == f"{figures.talk_ratio_you * 100:.0f} %" == "66 %"
     assert values["longest_monologue_s"].text() == "1:32"
-    assert values["questions_asked"].text() == str(metrics["questions_asked"])
-    assert values["interruptions"].text() == str(metrics["interruptions"])
-    assert values["words_per_minute"].text() == f"{metrics['words_per_minute']} wpm"
+    assert values["questions_asked"].text() == str(metrics.questions_asked)
+    assert values["interruptions"].text() == str(metrics.interruptions)
+    assert values["words_per_minute"].text() == f"{metrics.words_per_minute} wpm"
     assert theme.TOO_MUCH.name() in values["talk_ratio_you"].styleSheet()  # 66 % is past 65 %
 
 
@@ -205,12 +209,13 @@ def test_the_trend_marks_this_call_among_the_recent_ones(qtbot, store) -> None:
     ratios = [value for _title, value, _length in window.trend.points]
     assert ratios == [store.row(first).talk_ratio_you, store.row(second).talk_ratio_you]
     assert window.trend.current == 1
-    demo = SessionJournal(store.folder, SessionInfo("demo"))
+    demo = SessionJournal(store.folder, SessionInfo(SessionSource.DEMO))
     analyze_script(CALLS / "badly_run_pitch.jsonl", journal=demo)
     assert [r.id for r in store.recent()] == [first, second]  # a trainer's demo is not your trend
     window.trend_figure.setCurrentText("Questions asked")
     questions = [value for _title, value, _length in window.trend.points]
-    assert questions == [store.load(s).summary()["metrics"]["questions_asked"] for s in (first, second)]
+    figures = [store.load(s).summary().figures.metrics for s in (first, second)]
+    assert questions == [m.questions_asked for m in figures if m is not None]
     assert window.trend.target.key == "questions_asked"
 
 
@@ -239,7 +244,7 @@ def test_the_session_list_searches_renames_notes_exports_and_deletes(qtbot, stor
     assert window.selected_id() == pitch
 
     report = tmp_path / "pitch.md"
-    window.export_selected(report, "md")
+    window.export_selected(report, ExportFormat.MARKDOWN)
     assert report.read_text(encoding="utf-8").startswith("# Acme — first pitch")
 
     window.open_button.click()
@@ -370,13 +375,18 @@ def test_the_gauge_the_summary_card_and_the_cli_judge_a_talk_ratio_alike(qtbot, 
     card called it fair, and the CLI had numbers of its own."""
     card = SummaryCard()
     qtbot.addWidget(card)
-    card.show_scores(scorecard({"talk_ratio_you": ratio, "duration_s": 600.0}))
+    figures = CallFigures(
+        duration_s=600.0,
+        you_seconds=600.0 * ratio,
+        them_seconds=600.0 * (1 - ratio),
+        talk_ratio_you=ratio,
+        longest_monologue_s=0.0,
+        metrics=None,
+    )
+    card.show_scores(scorecard(figures))
     card_colour = QColor(card.values["talk_ratio_you"].styleSheet().split("color:")[1].split(";")[0].strip())
     assert card_colour.name() == ratio_colour(ratio).name()
-    report = format_summary(
-        {"talk_ratio_you": ratio, "duration_s": 600.0, "you_seconds": 0.0, "them_seconds": 0.0}
-        | {"longest_monologue_s": 0.0, "metrics": {}, "nudges": [], "transcript": []}
-    )
+    report = format_summary(CallSummary(figures, segments=(), nudges=(), transcript=()))
     too_much = ratio_colour(ratio).name() == theme.TOO_MUCH.name()
     assert ("too much" in report) is too_much
 
@@ -388,7 +398,7 @@ def test_the_replay_finds_the_monologues_the_live_timer_measured(store, name: st
     ranked = speakers_by_talk_time(read_rttm(name))
     for you_speaker in ranked[:2]:
         you, them, _ = make_call(name, you_speaker)
-        journal = SessionJournal(store.folder, SessionInfo("recording"))
+        journal = SessionJournal(store.folder, SessionInfo(SessionSource.RECORDING))
         pipeline = CallPipeline(
             [FilePlayback({Speaker.YOU: with_floor(you), Speaker.THEM: with_floor(them)}, speed=None)],
             ProblemCollector(),
@@ -402,5 +412,5 @@ def test_the_replay_finds_the_monologues_the_live_timer_measured(store, name: st
         stored = store.load(journal.session_id)
         replayed = [(round(m.start, 2), round(m.end, 2)) for m in monologues_of(stored.segments)]
         assert replayed == live, (you_speaker, replayed, live)
-        exported = stored.summary()["longest_monologue_s"]
+        exported = stored.summary().figures.longest_monologue_s
         assert exported == pytest.approx(max(end - start for start, end in replayed), abs=0.011)

@@ -20,12 +20,14 @@ from recordings import make_call
 
 from salesmirror.analysis import analyze_script
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.events import Speaker
+from salesmirror.call_summary import CallNotes
+from salesmirror.events import CaptureMode, Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions import store as store_module
+from salesmirror.sessions.call_json import summary_json
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.records import SessionInfo, SessionSource, SessionState
 from salesmirror.sessions.store import LATEST_VERSION, SessionStore, StoreError, connect, migrate
 
 CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
@@ -40,7 +42,10 @@ def play_call(
     you, them, _ = make_call(name)
     problems = ProblemCollector()
     info = SessionInfo(
-        "recording", mode="separate tracks", model=model.name if model else None, keep_audio=keep_audio
+        SessionSource.RECORDING,
+        mode=CaptureMode.SEPARATE_TRACKS,
+        model=model.name if model else None,
+        keep_audio=keep_audio,
     )
     journal = SessionJournal(folder, info, problems.on_problem)
     pipeline = CallPipeline(
@@ -67,7 +72,7 @@ def test_a_recorded_call_is_read_back_exactly_as_it_was_analysed(tmp_path: Path,
     stored = store.load(journal.session_id, with_words=True)
     assert stored.row.state == "finished"
     assert stored.row.model == korean_model.name
-    assert stored.summary() == session.summary()
+    assert summary_json(stored.summary()) == summary_json(session.summary())
     assert stored.segments == session.talk.segments
     by_start = sorted(session.transcript, key=lambda u: u.start)
     assert [u.words for u in stored.lines] == [u.words for u in by_start]
@@ -78,12 +83,12 @@ def test_a_recorded_call_is_read_back_exactly_as_it_was_analysed(tmp_path: Path,
 
 def test_a_timed_script_is_stored_with_its_nudges_and_evidence(tmp_path: Path) -> None:
     SessionStore(tmp_path).close()
-    journal = SessionJournal(tmp_path, SessionInfo("script"))
+    journal = SessionJournal(tmp_path, SessionInfo(SessionSource.SCRIPT))
     session = analyze_script(CALLS / "badly_run_pitch.jsonl", journal=journal)
     stored = SessionStore(tmp_path).load(journal.session_id or 0)
     assert stored.nudges == session.nudges.fired
     assert len(stored.nudges) == 11
-    assert stored.summary() == session.summary()
+    assert summary_json(stored.summary()) == summary_json(session.summary())
 
 
 def test_a_call_killed_mid_way_is_recovered_up_to_two_seconds_before_the_kill(tmp_path: Path) -> None:
@@ -120,9 +125,28 @@ def test_a_call_killed_mid_way_is_recovered_up_to_two_seconds_before_the_kill(tm
     assert finished_before, "the call should have speech in its first seconds"
     assert [s for s in stored.segments if s.end <= horizon] == finished_before
     assert stored.figures[-1][0] >= horizon
-    assert stored.row.summary is not None and stored.row.summary["duration_s"] >= horizon - 1.0
+    assert stored.row.figures is not None and stored.row.figures.duration_s >= horizon - 1.0
     # A recovered session is a session like any other.
     assert "recovered" in store.notices[0]
+
+
+def test_a_stored_call_keeps_its_typed_figures_notes_source_and_mode(tmp_path: Path) -> None:
+    """What the store reads back is the records the call was analysed into, enums included."""
+    SessionStore(tmp_path).close()
+    notes = CallNotes(recognition="words from the script", customer_cues="phrase lists")
+    info = SessionInfo(SessionSource.SCRIPT, mode=CaptureMode.SEPARATE_TRACKS, notes=notes)
+    journal = SessionJournal(tmp_path, info)
+    session = analyze_script(CALLS / "well_run_discovery.jsonl", journal=journal)
+    row = SessionStore(tmp_path).row(journal.session_id or 0)
+    assert row.figures == session.headline()
+    assert row.figures.metrics is not None and row.figures.metrics.questions_asked == 15
+    assert row.notes == notes
+    assert (row.source, row.mode, row.state) == (
+        SessionSource.SCRIPT,
+        CaptureMode.SEPARATE_TRACKS,
+        SessionState.FINISHED,
+    )
+    assert isinstance(row.source, SessionSource) and isinstance(row.state, SessionState)
 
 
 def test_opening_the_first_schema_version_migrates_it_and_keeps_every_row(tmp_path: Path) -> None:
@@ -154,7 +178,7 @@ def test_a_deleted_calls_number_is_never_given_to_another(tmp_path: Path) -> Non
 
     def save_script() -> int:
         SessionStore(tmp_path).close()
-        journal = SessionJournal(tmp_path, SessionInfo("script"))
+        journal = SessionJournal(tmp_path, SessionInfo(SessionSource.SCRIPT))
         analyze_script(CALLS / "well_run_discovery.jsonl", journal=journal)
         assert journal.session_id is not None
         return journal.session_id
@@ -197,7 +221,9 @@ def test_damage_inside_one_page_is_found_at_open_and_kept_aside(tmp_path: Path) 
 
     for name in ("badly_run_pitch", "well_run_discovery"):
         SessionStore(tmp_path).close()
-        analyze_script(CALLS / f"{name}.jsonl", journal=SessionJournal(tmp_path, SessionInfo("script")))
+        analyze_script(
+            CALLS / f"{name}.jsonl", journal=SessionJournal(tmp_path, SessionInfo(SessionSource.SCRIPT))
+        )
     database = sqlite3.connect(tmp_path / "sessions.db")
     database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     [(root,)] = database.execute("SELECT rootpage FROM sqlite_master WHERE name = 'lines'").fetchall()
@@ -365,7 +391,7 @@ def test_the_sessions_folder_is_private(tmp_path: Path) -> None:
 def test_search_rename_note_and_dates(tmp_path: Path) -> None:
     SessionStore(tmp_path).close()
     for script in ("badly_run_pitch", "well_run_discovery"):
-        journal = SessionJournal(tmp_path, SessionInfo("script"))
+        journal = SessionJournal(tmp_path, SessionInfo(SessionSource.SCRIPT))
         analyze_script(CALLS / f"{script}.jsonl", journal=journal)
     store = SessionStore(tmp_path)
     pitch, discovery = sorted(store.sessions(), key=lambda r: r.id)
@@ -389,7 +415,7 @@ def test_search_rename_note_and_dates(tmp_path: Path) -> None:
 def test_a_call_stopped_before_it_started_is_not_kept(tmp_path: Path) -> None:
     SessionStore(tmp_path).close()
     you, them, _ = make_call("pyannote_sample")
-    journal = SessionJournal(tmp_path, SessionInfo("recording"))
+    journal = SessionJournal(tmp_path, SessionInfo(SessionSource.RECORDING))
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=1.0)], ProblemCollector(), journal=journal
     )
@@ -401,12 +427,12 @@ def test_a_call_stopped_before_it_started_is_not_kept(tmp_path: Path) -> None:
 
 def test_stored_json_matches_the_analyze_output(tmp_path: Path) -> None:
     SessionStore(tmp_path).close()
-    journal = SessionJournal(tmp_path, SessionInfo("script"))
+    journal = SessionJournal(tmp_path, SessionInfo(SessionSource.SCRIPT))
     session = analyze_script(CALLS / "well_run_discovery.jsonl", journal=journal)
-    from salesmirror.sessions.export import export
+    from salesmirror.sessions.export import ExportFormat, export
 
-    exported = json.loads(export(SessionStore(tmp_path).load(journal.session_id or 0), "json"))
-    assert exported == json.loads(json.dumps(session.summary()))
+    exported = export(SessionStore(tmp_path).load(journal.session_id or 0), ExportFormat.JSON)
+    assert json.loads(exported) == json.loads(summary_json(session.summary()))
 
 
 def test_every_folder_the_store_creates_is_private_whatever_the_umask(tmp_path: Path) -> None:

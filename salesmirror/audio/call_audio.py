@@ -9,32 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
 from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.pulse_monitor import PulseMonitorSource
 from salesmirror.audio.source import AudioSource
 from salesmirror.audio.wasapi_loopback import WasapiLoopbackSource
-from salesmirror.events import Speaker
+from salesmirror.events import CaptureMode, Speaker
 
 SYSTEM_AUDIO = "system"  # the settings value meaning "the platform's own capture of the output"
 _LOOPBACK_NAMES = ("blackhole", "loopback", "soundflower", "monitor of", "stereo mix", "vb-audio")
-
-
-class CaptureMode(StrEnum):
-    TWO_STREAMS = "two streams"
-    HEADSET = "headset"
-    SINGLE_MICROPHONE = "single microphone"
-
-    @property
-    def explanation(self) -> str:
-        return {
-            CaptureMode.TWO_STREAMS: "your microphone is you, the call's audio is them; their "
-            "echo through your speakers is removed",
-            CaptureMode.HEADSET: "your microphone hears only you, the call's audio is them",
-            CaptureMode.SINGLE_MICROPHONE: "one microphone hears both sides: approximate",
-        }[self]
 
 
 def capture_mode(them_device: str | None, headset: bool) -> CaptureMode:

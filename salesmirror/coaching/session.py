@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from salesmirror.call_summary import CallFigures, CallMetrics, CallNotes, CallSummary
 from salesmirror.coaching.metrics import UtteranceFigures
 from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings, RecordedNudges
 from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
@@ -97,56 +98,44 @@ class CoachingSession:
     def figures(self) -> TalkFigures:
         return self.talk.figures()
 
-    def metrics(self) -> dict[str, float | int | None]:
+    def metrics(self) -> CallMetrics:
         """The figures behind the nudges, each next to what good selling aims for (see README)."""
         figures = self.talk.figures()
         pause = self.talk.turns.median_pause_s
         pace = self.spoken.words_per_minute
-        return {
-            "talk_ratio_you": None if figures.ratio_you is None else round(figures.ratio_you, 4),
-            "recent_talk_ratio_you": (
-                None if figures.recent_ratio_you is None else round(figures.recent_ratio_you, 4)
-            ),
-            "longest_monologue_s": round(figures.longest_monologue_s, 2),
-            "longest_customer_story_s": round(self.talk.longest_story_s, 2),
-            "questions_asked": self.spoken.questions,
-            "patience_s": None if pause is None else round(pause, 2),
-            "interruptions": self.talk.turns.interruptions,
-            "words_per_minute": None if pace is None else round(pace),
-        }
+        return CallMetrics(
+            talk_ratio_you=_rounded(figures.ratio_you, 4),
+            recent_talk_ratio_you=_rounded(figures.recent_ratio_you, 4),
+            longest_monologue_s=round(figures.longest_monologue_s, 2),
+            longest_customer_story_s=round(self.talk.longest_story_s, 2),
+            questions_asked=self.spoken.questions,
+            patience_s=_rounded(pause, 2),
+            interruptions=self.talk.turns.interruptions,
+            words_per_minute=None if pace is None else round(pace),
+        )
 
-    def headline(self) -> dict[str, object]:
+    def headline(self) -> CallFigures:
         """The call's figures so far without the lists: what the store keeps about once a second."""
         figures = self.talk.figures()
-        ratio = figures.ratio_you
-        return {
-            "duration_s": round(figures.t, 2),
-            "you_seconds": round(figures.you_seconds, 2),
-            "them_seconds": round(figures.them_seconds, 2),
-            "talk_ratio_you": None if ratio is None else round(ratio, 4),
-            "longest_monologue_s": round(figures.longest_monologue_s, 2),
-            "metrics": self.metrics(),
-        }
+        return CallFigures(
+            duration_s=round(figures.t, 2),
+            you_seconds=round(figures.you_seconds, 2),
+            them_seconds=round(figures.them_seconds, 2),
+            talk_ratio_you=_rounded(figures.ratio_you, 4),
+            longest_monologue_s=round(figures.longest_monologue_s, 2),
+            metrics=self.metrics(),
+        )
 
-    def summary(self) -> dict[str, object]:
-        """The `analyze --json` object: figures, segments, nudges and transcript."""
-        headline = self.headline()
-        metrics = headline.pop("metrics")
-        return {
-            **headline,
-            "segments": [
-                {"speaker": str(s.speaker), "start": round(s.start, 2), "end": round(s.end, 2)}
-                for s in self.talk.segments
-            ],
-            "metrics": metrics,
-            "nudges": [n.to_json() for n in self.nudges.fired],
-            "transcript": [
-                {
-                    "speaker": str(u.speaker),
-                    "start": round(u.start, 2),
-                    "end": round(u.end, 2),
-                    "text": u.text,
-                }
-                for u in sorted(self.transcript, key=lambda u: u.start)
-            ],
-        }
+    def summary(self, notes: CallNotes | None = None) -> CallSummary:
+        """The whole call so far: figures, segments, nudges and the transcript in time order."""
+        return CallSummary(
+            figures=self.headline(),
+            segments=tuple(self.talk.segments),
+            nudges=tuple(self.nudges.fired),
+            transcript=tuple(sorted(self.transcript, key=lambda u: u.start)),
+            notes=notes or CallNotes(),
+        )
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

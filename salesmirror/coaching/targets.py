@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from salesmirror.call_summary import CallFigures
 from salesmirror.timefmt import clock
 
 Verdict = Literal["good", "fair", "poor"]
@@ -117,19 +118,15 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
-def scorecard(summary: dict[str, object]) -> list[Score]:
-    """Each target with this call's value, read from an `analyze --json`-shaped summary."""
-    metrics = summary.get("metrics")
-    values = {**summary, **(metrics if isinstance(metrics, dict) else {})}
-    length = values.get("duration_s")
-    length = float(length) if isinstance(length, int | float) else 0.0
+def scorecard(figures: CallFigures) -> list[Score]:
+    """Each target with this call's value (a dash and no verdict where the call has none)."""
+    metrics = figures.metrics
     scores = []
     for target in TARGETS:
-        value = values.get(target.key)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            scores.append(
-                Score(target, float(value), target.show(float(value)), target.judge(float(value), length))
-            )
-        else:
+        value = getattr(metrics, target.key) if metrics is not None else getattr(figures, target.key, None)
+        if value is None:
             scores.append(Score(target, None, "—", None))
+        else:
+            value = float(value)
+            scores.append(Score(target, value, target.show(value), target.judge(value, figures.duration_s)))
     return scores

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-import json
+from enum import StrEnum
 from html import escape
 
 from salesmirror.coaching.targets import scorecard
+from salesmirror.sessions.call_json import summary_json
 from salesmirror.sessions.records import StoredSession
 from salesmirror.sessions.timeline import Timeline
 from salesmirror.sessions.timeline_svg import timeline_svg
 from salesmirror.timefmt import clock
 
-FORMATS = ("md", "html", "json")
+
+class ExportFormat(StrEnum):
+    """What a call can be saved as; the value is the usual file extension."""
+
+    MARKDOWN = "md"
+    HTML = "html"
+    JSON = "json"
+
+    @property
+    def file_filter(self) -> str:
+        """The file dialog's filter for this format."""
+        return {
+            ExportFormat.MARKDOWN: "Markdown (*.md)",
+            ExportFormat.HTML: "HTML report (*.html)",
+            ExportFormat.JSON: "JSON (*.json)",
+        }[self]
 
 
-def export(stored: StoredSession, fmt: str) -> str:
-    if fmt == "md":
-        return to_markdown(stored)
-    if fmt == "html":
-        return to_html(stored)
-    if fmt == "json":
-        return json.dumps(stored.summary(), ensure_ascii=False, indent=2) + "\n"
-    raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+def export(stored: StoredSession, fmt: ExportFormat) -> str:
+    match fmt:
+        case ExportFormat.MARKDOWN:
+            return to_markdown(stored)
+        case ExportFormat.HTML:
+            return to_html(stored)
+        case ExportFormat.JSON:
+            return summary_json(stored.summary(), indent=2) + "\n"
 
 
 def to_markdown(stored: StoredSession) -> str:
@@ -30,7 +46,9 @@ def to_markdown(stored: StoredSession) -> str:
     if row.note:
         out += [f"> {line}" for line in row.note.splitlines()] + [""]
     out += ["## Figures", "", "| | This call | Aim for |", "|---|---|---|"]
-    out += [f"| {s.target.label} | {s.shown} | {s.target.goal} |" for s in scorecard(stored.summary())]
+    out += [
+        f"| {s.target.label} | {s.shown} | {s.target.goal} |" for s in scorecard(stored.summary().figures)
+    ]
     out += ["", f"## Nudges ({len(stored.nudges)})" if stored.nudges else "## Nudges: none", ""]
     for nudge in stored.nudges:
         out.append(f"- **{clock(nudge.t)}** {nudge.text} — *because {nudge.evidence}*")
@@ -60,7 +78,7 @@ def to_html(stored: StoredSession) -> str:
     scores = "\n".join(
         f"<tr><td>{escape(s.target.label)}</td><td class='{s.verdict or ''}'>{escape(s.shown)}</td>"
         f"<td class='muted'>{escape(s.target.goal)}</td></tr>"
-        for s in scorecard(stored.summary())
+        for s in scorecard(stored.summary().figures)
     )
     nudges = "\n".join(
         f"<li><span class='t'>{clock(n.t)}</span> {escape(n.text)}<br>"

@@ -31,8 +31,10 @@ import numpy as np
 import soundfile
 
 from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.call_summary import CallFigures
 from salesmirror.coaching.session import CoachingSession
 from salesmirror.events import Nudge, Segment, Speaker, Utterance
+from salesmirror.sessions.call_json import figures_json
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import AUDIO_FOLDER, DATABASE_NAME, connect, failure_reason, now_utc
 from salesmirror.timefmt import clock
@@ -53,14 +55,14 @@ GIVE_UP_AFTER_END_S = 8.0
 class _Progress:
     t: float
     segments: list[Segment]  # new closed segments, and the open ones as they stand
-    figures: dict[str, object] | None
+    figures: CallFigures | None
 
 
 @dataclass(frozen=True, slots=True)
 class _Finish:
     t: float
     segments: list[Segment]
-    summary: dict[str, object]
+    figures: CallFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +124,7 @@ class SessionJournal:
         self._queue.put(nudge)
 
     def on_finish(self, session: CoachingSession) -> None:
-        summary = {**session.headline(), **self.info.extras}
-        self._queue.put(_Finish(session.now, self._new_segments(session), summary))
+        self._queue.put(_Finish(session.now, self._new_segments(session), session.headline()))
 
     def keep_audio(self, speaker: Speaker, samples: np.ndarray) -> None:
         """One channel's audio, as the analysis heard it (opt-in; the copy is the only cost here)."""
@@ -242,8 +243,8 @@ class SessionJournal:
             " heartbeat_at) VALUES ((SELECT last + 1 FROM session_ids), ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 now,
-                info.source,
-                info.mode,
+                str(info.source),
+                "" if info.mode is None else str(info.mode),
                 json.dumps(info.devices),
                 info.model,
                 int(info.keep_audio),
@@ -269,7 +270,7 @@ class SessionJournal:
             if isinstance(item, _Progress) and item.figures is not None:
                 db.execute(
                     "INSERT OR REPLACE INTO figures (session_id, t, figures) VALUES (?, ?, ?)",
-                    (session_id, round(item.t, 2), json.dumps(item.figures)),
+                    (session_id, round(item.t, 2), figures_json(item.figures)),
                 )
             elif isinstance(item, Utterance):
                 line = db.execute(
@@ -298,7 +299,7 @@ class SessionJournal:
         elif finish is not None:
             db.execute(
                 "UPDATE sessions SET state = 'finished', ended_at = ?, summary = ? WHERE id = ?",
-                (now, json.dumps(finish.summary), session_id),
+                (now, figures_json(finish.figures, self.info.notes), session_id),
             )
         db.execute("COMMIT")
         self._saved_until = t

@@ -4,24 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
-from salesmirror.events import Nudge, Segment, Utterance
+from salesmirror.call_summary import CallFigures, CallNotes, CallSummary
+from salesmirror.events import CaptureMode, Nudge, Segment, Utterance
 from salesmirror.timefmt import clock
 
-# The figures of a summary, in the order `analyze --json` prints them.
-SUMMARY_FIGURES = ("duration_s", "you_seconds", "them_seconds", "talk_ratio_you", "longest_monologue_s")
+
+class SessionSource(StrEnum):
+    """Where a stored call's audio came from."""
+
+    LIVE = "live"
+    RECORDING = "recording"
+    SCRIPT = "script"
+    DEMO = "demo"
+
+
+class SessionState(StrEnum):
+    """A stored call's life: being written, ended, or cut short by a crash and recovered."""
+
+    RECORDING = "recording"
+    FINISHED = "finished"
+    RECOVERED = "recovered"
 
 
 @dataclass(frozen=True, slots=True)
 class SessionInfo:
     """What is known when a call starts: where its audio came from and what listened to it."""
 
-    source: str  # "live", "recording", "script" or "demo"
-    mode: str = ""  # capture mode: two streams, headset, single microphone
+    source: SessionSource
+    mode: CaptureMode | None = None  # None: a script has words, not audio
     devices: dict[str, str] = field(default_factory=dict)
     model: str | None = None
     keep_audio: bool = False
-    extras: dict[str, str] = field(default_factory=dict)  # added to the summary, like "recognition"
+    notes: CallNotes = field(default_factory=CallNotes)  # stored with the figures, like "recognition"
     # Kept only if it runs this long (the demo: a run stopped or restarted part way is not a call).
     keep_from_s: float = 0.0
 
@@ -34,15 +50,16 @@ class SessionRow:
     started_at: datetime
     ended_at: datetime | None
     duration_s: float
-    state: str  # "recording", "finished" or "recovered"
-    source: str
-    mode: str
+    state: SessionState
+    source: SessionSource
+    mode: CaptureMode | None
     devices: dict[str, str]
     model: str | None
     title: str | None
     note: str
     audio_kept: bool
-    summary: dict[str, object] | None
+    figures: CallFigures | None  # the last figures kept: None if none were yet
+    notes: CallNotes = field(default_factory=CallNotes)
     nudges: int = 0  # how many nudges it got
 
     @property
@@ -57,15 +74,15 @@ class SessionRow:
         started = self.started_at.astimezone()
         how = ", ".join(part for part in (self.source, self.mode) if part)
         model = f" · model {self.model}" if self.model else ""
-        state = {"recovered": " · recovered after a crash", "recording": " · still recording"}.get(
-            self.state, ""
-        )
+        state = {
+            SessionState.RECOVERED: " · recovered after a crash",
+            SessionState.RECORDING: " · still recording",
+        }.get(self.state, "")
         return f"{started:%d %b %Y, %H:%M} · {clock(self.duration_s)} · {how}{model}{state}"
 
     @property
     def talk_ratio_you(self) -> float | None:
-        ratio = (self.summary or {}).get("talk_ratio_you")
-        return float(ratio) if isinstance(ratio, int | float) else None
+        return None if self.figures is None else self.figures.talk_ratio_you
 
 
 @dataclass(slots=True)
@@ -76,21 +93,18 @@ class StoredSession:
     segments: list[Segment]
     lines: list[Utterance]
     nudges: list[Nudge]
-    figures: list[tuple[float, dict[str, object]]]  # (session time, figures) about once a second
+    figures: list[tuple[float, CallFigures]]  # (session time, figures) about once a second
 
-    def summary(self) -> dict[str, object]:
-        """The session in exactly the shape of `salesmirror analyze --json`."""
-        stored = dict(self.row.summary or {})
-        out: dict[str, object] = {key: stored.pop(key, None) for key in SUMMARY_FIGURES}
-        out["segments"] = [
-            {"speaker": str(s.speaker), "start": round(s.start, 2), "end": round(s.end, 2)}
-            for s in self.segments
-        ]
-        out["metrics"] = stored.pop("metrics", {})
-        out["nudges"] = [n.to_json() for n in self.nudges]
-        out["transcript"] = [
-            {"speaker": str(u.speaker), "start": round(u.start, 2), "end": round(u.end, 2), "text": u.text}
-            for u in self.lines
-        ]
-        out.update(stored)  # what that run added, such as "recognition"
-        return out
+    def summary(self) -> CallSummary:
+        """The session as `salesmirror analyze` reported it (or up to a crash, as recovered)."""
+        figures = self.row.figures or CallFigures(
+            duration_s=self.row.duration_s,
+            you_seconds=0.0,
+            them_seconds=0.0,
+            talk_ratio_you=None,
+            longest_monologue_s=0.0,
+            metrics=None,
+        )
+        return CallSummary(
+            figures, tuple(self.segments), tuple(self.nudges), tuple(self.lines), self.row.notes
+        )

@@ -21,9 +21,11 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from salesmirror.events import Nudge, Segment, Speaker, Utterance, Word
+from salesmirror.call_summary import CallNotes
+from salesmirror.events import CaptureMode, Nudge, Segment, Speaker, Utterance, Word
 from salesmirror.paths import make_private_folder
-from salesmirror.sessions.records import SessionRow, StoredSession
+from salesmirror.sessions.call_json import read_figures
+from salesmirror.sessions.records import SessionRow, SessionSource, SessionState, StoredSession
 
 DATABASE_NAME = "sessions.db"
 AUDIO_FOLDER = "audio"
@@ -237,13 +239,13 @@ class SessionStore:
         last = self._connection.execute(
             "SELECT figures FROM figures WHERE session_id = ? ORDER BY t DESC LIMIT 1", (session_id,)
         ).fetchone()
-        summary = json.loads(last[0]) if last else None
+        summary = last[0] if last else None  # the figures as they stood: the summary's shape
         with self._transaction():
             self._connection.execute(
                 "UPDATE sessions SET state = 'recovered', summary = coalesce(summary, ?),"
                 " ended_at = coalesce(ended_at, strftime('%Y-%m-%dT%H:%M:%fZ', started_at,"
                 " '+' || duration_s || ' seconds')) WHERE id = ?",
-                (None if summary is None else json.dumps(summary), session_id),
+                (summary, session_id),
             )
 
     @contextmanager
@@ -336,7 +338,7 @@ class SessionStore:
             )
         ]
         figures = [
-            (t, json.loads(values))
+            (t, read_figures(values)[0])
             for t, values in self._read(
                 "SELECT t, figures FROM figures WHERE session_id = ? ORDER BY t", (session_id,)
             )
@@ -383,7 +385,7 @@ class SessionStore:
     def delete(self, session_id: int) -> None:
         """Really gone: every row (cascading) and the audio files."""
         row = self.row(session_id)
-        if row.state == "recording" and session_id not in self.recovered:
+        if row.state is SessionState.RECORDING and session_id not in self.recovered:
             raise StoreError("This call is still being recorded; stop it before deleting it.")
         with self._transaction() as db:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -407,20 +409,22 @@ def _row(r: sqlite3.Row | tuple) -> SessionRow:
         summary,
         nudges,
     ) = r
+    figures, notes = (None, CallNotes()) if summary is None else read_figures(summary)
     return SessionRow(
         id=session_id,
         started_at=datetime.fromisoformat(started),
         ended_at=None if ended is None else datetime.fromisoformat(ended),
         duration_s=duration,
-        state=state,
-        source=source,
-        mode=mode,
+        state=SessionState(state),
+        source=SessionSource(source),
+        mode=CaptureMode(mode) if mode in set(CaptureMode) else None,
         devices=json.loads(devices),
         model=model,
         title=title,
         note=note,
         audio_kept=bool(audio),
-        summary=None if summary is None else json.loads(summary),
+        figures=figures,
+        notes=notes,
         nudges=nudges,
     )
 

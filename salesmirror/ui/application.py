@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from salesmirror import __version__
 from salesmirror.audio.call_audio import (
     CallAudioProposal,
-    CaptureMode,
     capture_mode,
     open_call_audio,
     propose_call_audio,
@@ -32,13 +31,13 @@ from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError
 from salesmirror.coaching.sentence_encoder import CUE_ENCODER_NAME
 from salesmirror.demo import DemoMaterial, bundled_demo, stored_material
-from salesmirror.events import Speaker
+from salesmirror.events import CaptureMode, Speaker
 from salesmirror.paths import AppPaths, app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore, StoreError
 from salesmirror.settings import load_settings, save_settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder, resolve_model
@@ -153,12 +152,16 @@ class AppController(QObject):
         if self.store is None:
             return None
         model = self._model_path()
-        source = "demo" if self.demo_mode else "recording" if self.recorded_call is not None else "live"
-        # The demo and a recording are two separate tracks, whatever the devices would make.
-        separate = self.demo_mode is not None or self.recorded_call is not None
+        source = (
+            SessionSource.DEMO
+            if self.demo_mode
+            else SessionSource.RECORDING
+            if self.recorded_call is not None
+            else SessionSource.LIVE
+        )
         info = SessionInfo(
             source=source,
-            mode="separate tracks" if separate else str(self.capture_mode()),
+            mode=self.capture_mode(),
             devices={
                 key: value
                 for key, value in (("you", self.settings.you_device), ("them", self.settings.them_device))
@@ -423,8 +426,8 @@ class AppController(QObject):
         return sources
 
     def capture_mode(self) -> CaptureMode:
-        if self.recorded_call is not None:
-            return CaptureMode.HEADSET  # separate, clean tracks
+        if self.recorded_call is not None or self.demo_mode is not None:
+            return CaptureMode.SEPARATE_TRACKS
         return capture_mode(self.settings.them_device, self.settings.headset)
 
     def propose_call_audio(self) -> CallAudioProposal:

@@ -38,8 +38,8 @@ from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
 from salesmirror.coaching.playbook import playbook
 from salesmirror.coaching.targets import TARGETS, scorecard
 from salesmirror.events import Nudge, Speaker, Utterance
-from salesmirror.sessions.export import export
-from salesmirror.sessions.records import SessionRow, StoredSession
+from salesmirror.sessions.export import ExportFormat, export
+from salesmirror.sessions.records import SessionRow, SessionSource, StoredSession
 from salesmirror.sessions.store import SessionStore, StoreError
 from salesmirror.sessions.timeline import Timeline
 from salesmirror.timefmt import clock
@@ -109,7 +109,11 @@ class ReplayWindow(QWidget):
         self.export_button.setText("Export")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
-        for label, fmt in (("Markdown…", "md"), ("HTML report…", "html"), ("JSON…", "json")):
+        for label, fmt in (
+            ("Markdown…", ExportFormat.MARKDOWN),
+            ("HTML report…", ExportFormat.HTML),
+            ("JSON…", ExportFormat.JSON),
+        ):
             menu.addAction(label, partial(self.ask_export, fmt))
         self.export_button.setMenu(menu)
         self.present_button = QToolButton()
@@ -220,7 +224,7 @@ class ReplayWindow(QWidget):
             self.transcript.addItem(self._item(entry))
         if not self.entries:
             self.transcript.addItem("No transcript: this call ran on talk time only (no speech model).")
-        self.card.show_scores(scorecard(self.stored.summary()))
+        self.card.show_scores(scorecard(self.stored.summary().figures))
         self._fill_trend()
         has_audio = row.audio_kept and self.store.audio_folder(row.id).is_dir()
         self.play_button.setEnabled(has_audio)
@@ -248,14 +252,18 @@ class ReplayWindow(QWidget):
         if self._recent is None:
             try:
                 row = self.stored.row
-                self._recent = self.store.recent(10, until=row.started_at, with_demos=row.source == "demo")
+                self._recent = self.store.recent(
+                    10, until=row.started_at, with_demos=row.source is SessionSource.DEMO
+                )
             except StoreError:
                 self._recent = []
         target = TARGETS[max(0, self.trend_figure.currentIndex())]
         points: list[tuple[str, float, float]] = []
         current = None
         for row in self._recent:
-            score = next(s for s in scorecard(row.summary or {}) if s.target is target)
+            if row.figures is None:
+                continue
+            score = next(s for s in scorecard(row.figures) if s.target is target)
             if score.value is None:
                 continue
             if row.id == self.stored.row.id:
@@ -356,14 +364,15 @@ class ReplayWindow(QWidget):
 
     # --- export -------------------------------------------------------------------------------
 
-    def ask_export(self, fmt: str) -> None:
-        suffix = {"md": "Markdown (*.md)", "html": "HTML report (*.html)", "json": "JSON (*.json)"}[fmt]
+    def ask_export(self, fmt: ExportFormat) -> None:
         name = f"{self.stored.row.display_title}.{fmt}".replace("/", "-").replace(":", ".")
-        path, _ = QFileDialog.getSaveFileName(self, "Export this call", str(Path.home() / name), suffix)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export this call", str(Path.home() / name), fmt.file_filter
+        )
         if path:
             self.export_to(Path(path), fmt)
 
-    def export_to(self, path: Path, fmt: str) -> bool:
+    def export_to(self, path: Path, fmt: ExportFormat) -> bool:
         try:
             self.store.row(self.stored.row.id)  # deleted since this window opened: nothing to export
         except StoreError as exc:

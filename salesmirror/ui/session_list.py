@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from salesmirror.sessions.export import export
-from salesmirror.sessions.records import SessionRow
+from salesmirror.sessions.export import ExportFormat, export
+from salesmirror.sessions.records import SessionRow, SessionSource, SessionState
 from salesmirror.sessions.store import SessionStore, StoreError
 from salesmirror.timefmt import clock
+
+# The report first: what a seller most often sends on.
+_EXPORT_CHOICES = (ExportFormat.HTML, ExportFormat.MARKDOWN, ExportFormat.JSON)
 
 SEARCH_DELAY_MS = 200  # search as the user types, once they pause
 PERIODS: dict[str, int | None] = {
@@ -137,8 +140,8 @@ class SessionListWindow(QWidget):
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
             ratio = "—" if row.talk_ratio_you is None else f"{row.talk_ratio_you * 100:.0f} %"
-            title = row.display_title + ("  (demo)" if row.source == "demo" else "")
-            title += "  (recovered)" if row.state == "recovered" else ""
+            title = row.display_title + ("  (demo)" if row.source is SessionSource.DEMO else "")
+            title += "  (recovered)" if row.state is SessionState.RECOVERED else ""
             cells = (
                 f"{row.started_at.astimezone():%a %d %b %Y  %H:%M}",
                 title,
@@ -207,7 +210,7 @@ class SessionListWindow(QWidget):
                 return
         self._edit(lambda: self.store.set_note(session_id, note))
 
-    def export_selected(self, path: Path | None = None, fmt: str = "html") -> None:
+    def export_selected(self, path: Path | None = None, fmt: ExportFormat = ExportFormat.HTML) -> None:
         session_id = self.selected_id()
         if session_id is None:
             return
@@ -216,12 +219,12 @@ class SessionListWindow(QWidget):
                 self,
                 "Export this call",
                 str(Path.home() / f"call-{session_id}.html"),
-                "HTML report (*.html);;Markdown (*.md);;JSON (*.json)",
+                ";;".join(f.file_filter for f in _EXPORT_CHOICES),
             )
             if not chosen:
                 return
             path = Path(chosen)
-            fmt = "md" if "Markdown" in kind else "json" if "JSON" in kind else "html"
+            fmt = next(f for f in _EXPORT_CHOICES if f.file_filter == kind)
         try:
             path.write_text(export(self.store.load(session_id), fmt), encoding="utf-8")
         except (OSError, StoreError) as exc:

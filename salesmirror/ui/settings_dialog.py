@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
 from salesmirror.audio.call_audio import (
     SYSTEM_AUDIO,
     CallAudioProposal,
-    CaptureMode,
     capture_mode,
 )
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
 from salesmirror.audio.level_probe import FLOOR_DB, LevelProbe
 from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.room_level import NOISY_FLOOR_DB
-from salesmirror.events import Speaker
+from salesmirror.events import CaptureMode, Speaker
 from salesmirror.settings import Settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder, is_model_folder
 from salesmirror.ui.capture_privacy import LINUX_ADVICE
