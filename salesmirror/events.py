@@ -85,6 +85,14 @@ class Nudge:
     evidence: str
 
 
+@dataclass(frozen=True, slots=True)
+class AudioLoss:
+    """A moment a device dropped audio because the computer fell behind: talk time missing there."""
+
+    t: float
+    speaker: Speaker
+
+
 @dataclass(slots=True)
 class TalkFigures:
     """A snapshot of the talk-time figures, cheap to copy into the UI's mailbox."""

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from salesmirror.audio.backend import AudioBackend
+
 
 class PortAudioError(Exception):
     pass
@@ -91,6 +93,7 @@ class FakePortAudio:
     def OutputStream(self, **kwargs: Any) -> FakeOutputStream:  # noqa: N802 - sounddevice's name
         if self.open_error:
             raise PortAudioError(self.open_error)
+        self.query_devices(kind="output")  # as PortAudio: no default output, no stream
         self.outputs.append(FakeOutputStream(**kwargs))
         return self.outputs[-1]
 
@@ -109,3 +112,14 @@ LAPTOP = [
     {"name": "Monitor of Built-in Audio", "hostapi": 1, "max_input_channels": 2,
      "max_output_channels": 0, "default_samplerate": 44100.0},
 ]  # fmt: skip
+
+
+def fake_audio(devices: list[dict[str, Any]] | None = None, pa: FakePortAudio | None = None) -> AudioBackend:
+    """The window's sound for a test: a stand-in PortAudio (no devices unless given) on Linux
+    without PulseAudio's tools, so nothing reaches the machine's own microphone or speakers."""
+    return AudioBackend(
+        pa or FakePortAudio(devices or []),
+        platform="linux",
+        has_command=lambda _name: False,
+        has_module=lambda _name: False,
+    )

@@ -13,12 +13,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from fake_portaudio import FakePortAudio
+from fake_portaudio import fake_audio
 from layout_check import layout_problems
 from PySide6.QtTest import QTest
 
 from salesmirror.analysis import analyze_script
-from salesmirror.audio.speaker_output import SpeakerOutput
 from salesmirror.demo import bundled_demo
 from salesmirror.events import Nudge, Speaker
 from salesmirror.paths import app_paths
@@ -44,7 +43,7 @@ def main() -> int:
     SessionStore(app_paths().sessions_dir).close()
     journal = SessionJournal(app_paths().sessions_dir, SessionInfo(SessionSource.SCRIPT))
     analyze_script(CALLS / "badly_run_pitch.jsonl", journal=journal)
-    controller = AppController(app_paths(), list_devices=list)
+    controller = AppController(app_paths(), fake_audio())
     window = controller.window
     window.show()
     window.set_recognition_available(False)
@@ -71,9 +70,7 @@ def main() -> int:
     QTest.qWait(300)
     seen["replay"] = replay
 
-    demo = AppController(
-        app_paths(), list_devices=list, demo=bundled_demo(), speakers=lambda: SpeakerOutput(FakePortAudio([]))
-    )
+    demo = AppController(app_paths(), fake_audio(), demo=bundled_demo())
     demo.window.show()
     demo.window.start()
     QTest.qWait(300)

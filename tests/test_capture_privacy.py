@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from fake_portaudio import fake_audio
 
 from salesmirror.paths import app_paths
 from salesmirror.settings import load_settings, save_settings
@@ -26,7 +27,7 @@ from salesmirror.ui.settings_dialog import SettingsDialog
 
 @pytest.fixture
 def window(qtbot):
-    controller = AppController(app_paths(), list_devices=list)
+    controller = AppController(app_paths(), fake_audio())
     qtbot.addWidget(controller.window)
     yield controller.window
     controller.shutdown()

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fake_portaudio import LAPTOP, FakePortAudio
+from fake_portaudio import LAPTOP, fake_audio
 from PySide6.QtCore import Qt
 
 from salesmirror.analysis import analyze_script
-from salesmirror.audio.speaker_output import SpeakerOutput
 from salesmirror.cli import main
 from salesmirror.coaching.playbook import kind
 from salesmirror.demo import DemoMaterial, bundled_demo, trainer_material
@@ -31,10 +30,9 @@ def demo_app(qtbot):
     def make(material: DemoMaterial | None = None, speed: float = FAST) -> AppController:
         controller = AppController(
             app_paths(),
-            list_devices=list,
+            fake_audio(LAPTOP),  # never the machine's speakers
             demo=material or bundled_demo(),
             playback_speed=speed,
-            speakers=lambda: SpeakerOutput(FakePortAudio(LAPTOP)),  # never the machine's speakers
         )
         qtbot.addWidget(controller.window)
         controller.window.show()
@@ -163,7 +161,7 @@ def test_presentation_mode_explains_each_nudge_and_obeys_a_presenter_remote(qtbo
 
 
 def test_try_the_demo_on_the_first_run(qtbot) -> None:
-    controller = AppController(app_paths(), list_devices=list, playback_speed=FAST)
+    controller = AppController(app_paths(), fake_audio(), playback_speed=FAST)
     qtbot.addWidget(controller.window)
     controller.window.show()
     try:
@@ -176,7 +174,7 @@ def test_try_the_demo_on_the_first_run(qtbot) -> None:
             pass
     finally:
         controller.shutdown()
-    again = AppController(app_paths(), list_devices=list)
+    again = AppController(app_paths(), fake_audio())
     qtbot.addWidget(again.window)
     assert not again.window.try_demo.isVisible()  # a call is stored: no longer the first run
     again.shutdown()
@@ -186,7 +184,7 @@ def test_quitting_while_the_demo_rehearses_stops_the_rehearsal(qtbot) -> None:
     """'Try the demo' and quit at once: the rehearsal (seconds of voice activity in a worker) is
     stopped, not left running into the interpreter's exit, where onnxruntime's threads abort the
     process ('terminate called without an active exception')."""
-    controller = AppController(app_paths(), list_devices=list)
+    controller = AppController(app_paths(), fake_audio())
     qtbot.addWidget(controller.window)
     demo = controller.use_demo(bundled_demo())
     assert demo.rehearsing
@@ -216,7 +214,7 @@ def test_a_stored_session_is_played_again_in_presentation_mode(qtbot) -> None:
     SessionStore(folder).close()
     journal = SessionJournal(folder, SessionInfo(SessionSource.SCRIPT))
     original = analyze_script(CALLS / "well_run_discovery.jsonl", journal=journal)
-    controller = AppController(app_paths(), list_devices=list, playback_speed=4.0)
+    controller = AppController(app_paths(), fake_audio(), playback_speed=4.0)
     qtbot.addWidget(controller.window)
     try:
         controller.present_session(journal.session_id)
@@ -244,7 +242,7 @@ def test_a_stored_session_plays_again_with_the_nudges_it_had_not_todays(qtbot) -
     settings, _ = load_settings(app_paths().settings_file)
     settings.disabled_nudges = list(playbook())  # today: every nudge off
     save_settings(settings, app_paths().settings_file)
-    controller = AppController(app_paths(), list_devices=list, playback_speed=32.0)
+    controller = AppController(app_paths(), fake_audio(), playback_speed=32.0)
     qtbot.addWidget(controller.window)
     try:
         controller.present_session(journal.session_id)

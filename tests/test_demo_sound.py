@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fake_portaudio import LAPTOP, FakePortAudio
+from fake_portaudio import LAPTOP, FakePortAudio, fake_audio
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from salesmirror.audio.backend import AudioBackend
 from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.source import BLOCK_SAMPLES
 from salesmirror.audio.speaker_output import MAX_LAG_S, SpeakerOutput
@@ -125,7 +126,7 @@ def null_speakers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_the_room_hears_the_demo_in_step_and_m_switches_it_off_and_on(qtbot, null_speakers) -> None:
-    controller = AppController(app_paths(), list_devices=list, demo=bundled_demo())
+    controller = AppController(app_paths(), AudioBackend(), demo=bundled_demo())  # the real one: ALSA null
     window = controller.window
     qtbot.addWidget(window)
     window.show()
@@ -169,10 +170,9 @@ def test_the_room_hears_the_demo_in_step_and_m_switches_it_off_and_on(qtbot, nul
 def test_without_speakers_the_demo_plays_silently_and_says_why(qtbot) -> None:
     controller = AppController(
         app_paths(),
-        list_devices=list,
+        fake_audio(),
         demo=bundled_demo(),
         playback_speed=4.0,
-        speakers=lambda: SpeakerOutput(FakePortAudio([])),
     )
     qtbot.addWidget(controller.window)
     controller.window.show()
@@ -193,10 +193,9 @@ def test_a_script_without_its_recording_has_no_sound_to_switch(qtbot) -> None:
     pa = FakePortAudio(LAPTOP)
     controller = AppController(
         app_paths(),
-        list_devices=list,
+        fake_audio(pa=pa),
         demo=trainer_material(next(CALLS.glob("*.jsonl"))),
         playback_speed=1.0,
-        speakers=lambda: SpeakerOutput(pa),
     )
     qtbot.addWidget(controller.window)
     try:
@@ -212,10 +211,9 @@ def test_demo_mute_starts_silent_without_forgetting_the_remembered_choice(qtbot)
     pa = FakePortAudio(LAPTOP)
     controller = AppController(
         app_paths(),
-        list_devices=list,
+        fake_audio(pa=pa),
         demo=bundled_demo(),
         demo_muted=True,
-        speakers=lambda: SpeakerOutput(pa),
     )
     qtbot.addWidget(controller.window)
     try:

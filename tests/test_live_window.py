@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_portaudio import LAPTOP, FakePortAudio, fake_audio
 from locks import hold_lock
 from PySide6.QtCore import Qt
 from recordings import make_call
-from room_noise import add_noise, at_dbfs
+from room_noise import add_noise, at_dbfs, with_floor
 
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
+from salesmirror.audio.source import BLOCK_SAMPLES
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import Recognition
@@ -30,7 +32,9 @@ def no_devices() -> list[InputDevice]:
 @pytest.fixture
 def recorded_app(qtbot):
     you, them, _ = make_call("ami_trn03")
-    controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=FAST)
+    controller = AppController(
+        app_paths(), fake_audio(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=FAST
+    )
     qtbot.addWidget(controller.window)
     controller.window.show()
     yield controller
@@ -114,7 +118,7 @@ def test_stop_returns_at_once_and_the_call_winds_down(qtbot, recorded_app):
 
 
 def test_without_a_microphone_the_window_opens_and_explains(qtbot):
-    controller = AppController(app_paths(), list_devices=no_devices)
+    controller = AppController(app_paths(), fake_audio())
     qtbot.addWidget(controller.window)
     controller.window.show()
     qtbot.waitUntil(controller.window.audio_notice.isVisible)
@@ -122,7 +126,7 @@ def test_without_a_microphone_the_window_opens_and_explains(qtbot):
 
 
 def test_start_with_a_missing_device_explains_instead_of_crashing(qtbot):
-    controller = AppController(app_paths(), list_devices=no_devices)
+    controller = AppController(app_paths(), fake_audio())
     controller.settings.you_device = "USB headset that is not plugged in"
     qtbot.addWidget(controller.window)
     controller.window.start()
@@ -138,7 +142,7 @@ def test_a_failed_start_leaves_nothing_behind_for_the_next_call(qtbot):
     ended and saved') while it played on invisibly."""
     from salesmirror.demo import bundled_demo
 
-    controller = AppController(app_paths(), list_devices=no_devices, playback_speed=2.0)
+    controller = AppController(app_paths(), fake_audio(), playback_speed=2.0)
     controller.settings.you_device = "USB headset that is not plugged in"
     window = controller.window
     qtbot.addWidget(window)
@@ -175,7 +179,7 @@ def test_ctrl_q_from_any_window_quits_everything_and_ends_the_call(qtbot, record
 
 
 def test_without_a_model_it_says_talk_time_only_with_two_ways_out(qtbot, korean_model, tmp_path):
-    controller = AppController(app_paths(), list_devices=no_devices)
+    controller = AppController(app_paths(), fake_audio())
     window = controller.window
     qtbot.addWidget(window)
     window.show()
@@ -196,7 +200,7 @@ def test_without_a_model_it_says_talk_time_only_with_two_ways_out(qtbot, korean_
 
 
 def test_size_position_and_pin_are_remembered(qtbot):
-    first = AppController(app_paths(), list_devices=no_devices)
+    first = AppController(app_paths(), fake_audio())
     qtbot.addWidget(first.window)
     first.window.show()
     first.window.resize(420, 640)
@@ -206,7 +210,7 @@ def test_size_position_and_pin_are_remembered(qtbot):
     stored = json.loads(app_paths().settings_file.read_text(encoding="utf-8"))
     assert stored["always_on_top"] is True
 
-    second = AppController(app_paths(), list_devices=no_devices)
+    second = AppController(app_paths(), fake_audio())
     qtbot.addWidget(second.window)
     assert (second.window.width(), second.window.height()) == (420, 640)
     assert second.window.pin_button.isChecked()
@@ -217,7 +221,7 @@ def test_the_transcript_follows_the_call_until_the_user_scrolls_up(qtbot):
     the call from then on (stuck at 0:09–0:40 while the call was at 3:10)."""
     from salesmirror.events import Utterance
 
-    controller = AppController(app_paths(), list_devices=no_devices)
+    controller = AppController(app_paths(), fake_audio())
     window = controller.window
     qtbot.addWidget(window)
     window.show()
@@ -251,7 +255,7 @@ def test_the_transcript_follows_the_call_until_the_user_scrolls_up(qtbot):
 
 
 def test_transcript_collapses_and_the_choice_sticks(qtbot, korean_model):
-    controller = AppController(app_paths(), list_devices=no_devices)
+    controller = AppController(app_paths(), fake_audio())
     window = controller.window
     controller.use_model_folder(korean_model)
     qtbot.addWidget(window)
@@ -265,7 +269,7 @@ def test_transcript_collapses_and_the_choice_sticks(qtbot, korean_model):
 
 
 def test_settings_dialog_edits_thresholds_and_refuses_a_bad_model(qtbot, tmp_path: Path):
-    controller = AppController(app_paths(), list_devices=no_devices)
+    controller = AppController(app_paths(), fake_audio())
     qtbot.addWidget(controller.window)
     devices = [InputDevice(3, "Desk mic", "ALSA", 1, 48000.0, True)]
     dialog = SettingsDialog(controller.settings, lambda: devices, lambda: None)
@@ -339,7 +343,9 @@ def test_settings_propose_call_audio_name_the_mode_and_show_live_levels(qtbot):
 def test_a_noisy_room_is_said_plainly_while_the_call_goes_on(qtbot):
     you, them, _ = make_call("ami_trn03")
     noisy = add_noise(you, "pink", 8)  # a loud fan under the seller's voice
-    controller = AppController(app_paths(), {Speaker.YOU: noisy, Speaker.THEM: them}, playback_speed=FAST)
+    controller = AppController(
+        app_paths(), fake_audio(), {Speaker.YOU: noisy, Speaker.THEM: them}, playback_speed=FAST
+    )
     qtbot.addWidget(controller.window)
     controller.window.show()
     window = controller.window
@@ -393,7 +399,11 @@ def test_the_speech_model_loads_once_at_launch_and_serves_every_call(qtbot, kore
     you, them, _ = make_call("ami_trn03")
     n = 5 * 16_000
     controller = AppController(
-        app_paths(), {Speaker.YOU: you[:n], Speaker.THEM: them[:n]}, korean_model, playback_speed=FAST
+        app_paths(),
+        fake_audio(),
+        {Speaker.YOU: you[:n], Speaker.THEM: them[:n]},
+        korean_model,
+        playback_speed=FAST,
     )
     qtbot.addWidget(controller.window)
     try:
@@ -429,7 +439,7 @@ def test_teach_my_voice_without_the_encoder_answers_over_the_settings_dialog(qtb
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    controller = AppController(app_paths(), list_devices=no_devices)
+    controller = AppController(app_paths(), fake_audio())
     qtbot.addWidget(controller.window)
     seen: list[tuple[str, object, list[str]]] = []
 
@@ -472,7 +482,7 @@ def test_a_recording_is_opened_from_the_window_not_the_command_line(qtbot, tmp_p
     left, right = load_audio(stereo, 0), load_audio(stereo, 1)
     assert left.size == right.size == 5 * 16_000 and not np.array_equal(left, right)
 
-    controller = AppController(app_paths(), list_devices=no_devices, playback_speed=FAST)
+    controller = AppController(app_paths(), fake_audio(), playback_speed=FAST)
     window = controller.window
     qtbot.addWidget(window)
     mono = tmp_path / "mono.wav"
@@ -537,7 +547,7 @@ def test_settings_meters_say_problems_in_full_and_a_missing_input_is_a_dash(qtbo
 def test_a_nudge_does_not_move_the_gauge_and_a_hidden_transcript_leaves_no_hole(qtbot):
     from salesmirror.events import Nudge
 
-    controller = AppController(app_paths(), list_devices=no_devices)
+    controller = AppController(app_paths(), fake_audio())
     window = controller.window
     qtbot.addWidget(window)
     window.show()
@@ -557,26 +567,41 @@ def test_a_nudge_does_not_move_the_gauge_and_a_hidden_transcript_leaves_no_hole(
     controller.shutdown()
 
 
-def test_audio_the_microphone_lost_is_said_on_screen(qtbot):
+def test_audio_the_microphone_lost_is_said_on_screen_and_kept_with_the_call(qtbot):
     """Input overflows were counted by the microphone source and never shown: talk time went
-    missing silently when the computer was too busy."""
-    from salesmirror.audio.file_playback import FilePlayback
-
-    class BusyMicrophone(FilePlayback):
-        overflows = 0  # as InputDeviceSource counts them
-
+    missing silently when the computer was too busy. Real microphone and call-audio sources, fed
+    through the stand-in PortAudio as the sound card would."""
     you, them, _ = make_call("ami_trn03")
-    controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=FAST)
+    you, them = with_floor(you, seed=1), with_floor(them, seed=2)
+    pa = FakePortAudio(LAPTOP)
+    controller = AppController(app_paths(), fake_audio(pa=pa))
+    controller.settings.you_device = "HDA Intel PCH: ALC257 Analog"
+    controller.settings.them_device = "Monitor of Built-in Audio"
     qtbot.addWidget(controller.window)
-    busy = BusyMicrophone({Speaker.YOU: you, Speaker.THEM: them}, speed=FAST)
-    controller._make_sources = lambda: [busy]
     window = controller.window
     window.show()
     window.start()
-    qtbot.wait(300)
-    assert not window.dropped_notice.isVisible()
-    busy.overflows = 3
-    qtbot.waitUntil(window.dropped_notice.isVisible, timeout=5000)
-    assert "Audio was lost 3 times" in window.dropped_notice.text()
-    assert controller.session.snapshot().dropped_blocks == 3
+    mic, monitor = pa.streams
+    try:
+        for i, at in enumerate(range(0, 200 * BLOCK_SAMPLES, BLOCK_SAMPLES)):
+            mic.deliver(you[at : at + BLOCK_SAMPLES], overflow=i in (50, 120, 121))
+            monitor.deliver(them[at : at + BLOCK_SAMPLES])
+            if i == 40:
+                qtbot.wait(300)
+                assert not window.dropped_notice.isVisible()
+        qtbot.waitUntil(lambda: "Audio was lost 3 times" in window.dropped_notice.text(), timeout=5000)
+        assert window.dropped_notice.isVisible()
+        assert controller.session.snapshot().dropped_blocks == 3
+    finally:
+        with qtbot.waitSignal(controller.session.finished, timeout=10_000):
+            window.stop()
+    assert controller.store is not None
+    [row] = controller.store.sessions()
+    stored = controller.store.load(row.id)
+    assert [round(loss.t, 1) for loss in stored.audio_lost] == [3.0, 7.2, 7.3]
+    controller.open_replay(row.id)
+    [replay] = controller.replays
+    qtbot.addWidget(replay)
+    assert replay.lost_notice.isVisibleTo(replay)
+    assert replay.lost_notice.text().startswith("Audio was lost 3 times (0:03, 0:07, 0:07)")
     controller.shutdown()

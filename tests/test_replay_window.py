@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_portaudio import fake_audio
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from recordings import TWO_SPEAKER_CALLS, make_call, read_rttm, speakers_by_talk_time
 from room_noise import with_floor
 
 from salesmirror.analysis import analyze_script
+from salesmirror.audio.backend import AudioBackend
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
 from salesmirror.call_summary import CallFigures, CallSummary
@@ -67,8 +69,10 @@ def store(tmp_path: Path):
     store.close()
 
 
-def open_replay(qtbot, store: SessionStore, session_id: int) -> ReplayWindow:
-    window = ReplayWindow(store, session_id)
+def open_replay(
+    qtbot, store: SessionStore, session_id: int, audio: AudioBackend | None = None
+) -> ReplayWindow:
+    window = ReplayWindow(store, session_id, audio or fake_audio())
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -259,7 +263,9 @@ def test_the_session_list_searches_renames_notes_exports_and_deletes(qtbot, stor
 
 def test_a_finished_call_in_the_live_window_opens_its_replay(qtbot) -> None:
     you, them, _ = make_call("ami_dev01")
-    controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=8.0)
+    controller = AppController(
+        app_paths(), fake_audio(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=8.0
+    )
     controller.settings.keep_audio = True
     qtbot.addWidget(controller.window)
     controller.window.show()
@@ -337,21 +343,28 @@ def test_kept_audio_plays_from_the_playhead_and_the_playhead_follows(qtbot, stor
 
 def test_play_without_a_sound_output_says_so(qtbot, store) -> None:
     session_id = store_recording(store.folder, "pyannote_sample", keep_audio=True)
-    window = open_replay(qtbot, store, session_id)
+    window = open_replay(qtbot, store, session_id)  # a stand-in sound card with no output
     assert window.play_button.isEnabled()
-    import sounddevice
-
-    try:
-        sounddevice.query_devices(kind="output")
-        has_output = True
-    except sounddevice.PortAudioError:
-        has_output = False
     window.play_button.click()
-    if has_output:  # a desktop with a sound card
-        assert window.play_button.text() == "Pause"
-    else:  # CI: no sound card
-        assert "cannot be played: no usable sound output" in window.why.text()
-        assert window.play_button.text() == "Play"
+    assert "cannot be played: no usable sound output" in window.why.text()
+    assert window.play_button.text() == "Play"
+    window.close()
+
+
+def test_play_in_the_window_sends_the_kept_audio_to_the_sound_output(qtbot, store) -> None:
+    session_id = store_recording(store.folder, "pyannote_sample", keep_audio=True)
+    output = RecordingOutput()
+    window = open_replay(qtbot, store, session_id, AudioBackend(output))  # type: ignore[arg-type]
+    window.timeline.set_position(10.0)  # both sides are talking here
+    window.play_button.click()
+    assert window.play_button.text() == "Pause"
+    [stream] = output.streams
+    assert window.player is not None
+    qtbot.waitUntil(window.player._chunks.full, timeout=2000)
+    heard = np.concatenate([stream.pull(1600) for _ in range(10)])
+    assert np.abs(heard).max() > 0.01  # the call's voices, not silence
+    window.play_button.click()
+    assert window.play_button.text() == "Play"
     window.close()
 
 
@@ -359,7 +372,7 @@ def test_the_app_says_when_it_kept_a_damaged_store_aside(qtbot) -> None:
     folder = app_paths().sessions_dir
     folder.mkdir(parents=True)
     (folder / "sessions.db").write_bytes(b"not a database" * 50)
-    controller = AppController(app_paths(), list_devices=list)
+    controller = AppController(app_paths(), fake_audio())
     qtbot.addWidget(controller.window)
     try:
         assert "damaged" in controller.window.status.text()

@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from fake_portaudio import LAPTOP, FakePortAudio, fake_audio
 from recordings import CONVERSATIONS, RATE, alone_audio, read_rttm, scored_labels, turns_audio
 from room_noise import with_floor
 
 from salesmirror.audio.file_playback import FilePlayback
+from salesmirror.audio.source import BLOCK_SAMPLES
 from salesmirror.audio_format import FRAME_SAMPLES
 from salesmirror.cli import main
 from salesmirror.coaching.voice_activity import ChannelActivity
@@ -396,11 +398,9 @@ def test_crafted_tensor_layouts_are_refused_before_any_memory_is_read(
         read_legacy_checkpoint(path)
 
 
-def test_the_window_says_what_the_single_microphone_split_rests_on(
-    qtbot, voice_encoder_folder, mee012, monkeypatch
-):
+def test_the_window_says_what_the_single_microphone_split_rests_on(qtbot, voice_encoder_folder, mee012):
     """A seller alone on one microphone (no call audio chosen): the window says the split rests
-    on their voice alone. The microphone is played from a file; the rest is the real app."""
+    on their voice alone. The sound card is a stand-in fed a recording; the rest is the real app."""
     from salesmirror.paths import app_paths
     from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME
     from salesmirror.ui.application import AppController
@@ -410,17 +410,21 @@ def test_the_window_says_what_the_single_microphone_split_rests_on(
     (paths.models_dir / VOICE_ENCODER_NAME).symlink_to(voice_encoder_folder.resolve())
     mee012.save(paths.voiceprint_file)
     alone = with_floor(alone_audio("ami_dev00", "MEE012", 40))
-    controller = AppController(paths, list_devices=list)
-    monkeypatch.setattr(controller, "_make_sources", lambda: [FilePlayback({Speaker.YOU: alone}, speed=8.0)])
+    pa = FakePortAudio(LAPTOP[:1])  # the laptop's microphone and nothing to hear the call with
+    controller = AppController(paths, fake_audio(pa=pa))
     qtbot.addWidget(controller.window)
     window = controller.window
     window.show()
     try:
         assert not window.voices_notice.isVisible()
         window.start()
+        [microphone] = pa.streams
+        for at in range(0, alone.size - BLOCK_SAMPLES + 1, BLOCK_SAMPLES):
+            microphone.deliver(alone[at : at + BLOCK_SAMPLES])
         qtbot.waitUntil(lambda: "only your voice" in window.voices_notice.text(), timeout=60_000)
         assert window.voices_notice.isVisible()
-        qtbot.waitUntil(lambda: not controller.session.running, timeout=60_000)
+        with qtbot.waitSignal(controller.session.finished, timeout=60_000):
+            window.stop()
         assert window.voices_notice.text() == (
             "One microphone: only your voice heard so far, so all talk counts as yours"
         )

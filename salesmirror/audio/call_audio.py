@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
 from salesmirror.audio.microphone import InputDeviceSource
@@ -74,10 +75,10 @@ def propose_call_audio(
     return _no_call_audio("Choose an input that carries the call's audio.")
 
 
-def open_call_audio(them_device: str, platform: str) -> AudioSource:
+def open_call_audio(them_device: str, platform: str, portaudio: ModuleType | None = None) -> AudioSource:
     """The source for a "them" settings value: the platform's output capture, or an input device."""
     if them_device != SYSTEM_AUDIO:
-        return InputDeviceSource(Speaker.THEM, them_device)
+        return InputDeviceSource(Speaker.THEM, them_device, portaudio)
     if platform.startswith("linux"):
         return PulseMonitorSource(Speaker.THEM)
     if platform == "win32":

@@ -17,7 +17,7 @@ class InputDeviceSource:
     """Records one device at 16 kHz mono int16 in blocks of 50 ms.
 
     The PortAudio callback only copies the block into the sink (a queue put that never blocks) and
-    counts overflows; everything else happens in workers.
+    flags blocks that follow an overflow; everything else happens in workers.
     """
 
     def __init__(
@@ -30,7 +30,6 @@ class InputDeviceSource:
         self._device_name = device_name
         self._sd = portaudio_module
         self._stream: Any = None
-        self.overflows = 0
 
     @property
     def speakers(self) -> tuple[Speaker, ...]:
@@ -42,9 +41,7 @@ class InputDeviceSource:
         speaker = self._speaker
 
         def on_block(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
-            if status.input_overflow:
-                self.overflows += 1
-            sink(AudioBlock(speaker, indata[:, 0].copy()))
+            sink(AudioBlock(speaker, indata[:, 0].copy(), after_loss=bool(status.input_overflow)))
 
         def on_finished() -> None:
             if self._stream is not None:  # ended by the device, not by stop()

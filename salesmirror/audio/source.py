@@ -22,6 +22,8 @@ class AudioBlock:
 
     speaker: Speaker
     samples: np.ndarray
+    # The device lost audio just before this block (the computer fell behind): talk time is missing.
+    after_loss: bool = False
 
 
 @dataclass(frozen=True, slots=True)

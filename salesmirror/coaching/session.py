@@ -10,7 +10,7 @@ from salesmirror.call_summary import CallFigures, CallMetrics, CallNotes, CallSu
 from salesmirror.coaching.metrics import UtteranceFigures
 from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings, RecordedNudges
 from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
-from salesmirror.events import Nudge, TalkFigures, Utterance
+from salesmirror.events import AudioLoss, Nudge, Speaker, TalkFigures, Utterance
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class SessionObserver(Protocol):
     def on_frame(self, session: CoachingSession) -> None: ...
     def on_utterance(self, utterance: Utterance) -> None: ...
     def on_nudge(self, nudge: Nudge) -> None: ...
+    def on_audio_lost(self, loss: AudioLoss) -> None: ...
     def on_finish(self, session: CoachingSession) -> None: ...
 
 
@@ -55,6 +56,7 @@ class CoachingSession:
         )
         self.transcript: list[Utterance] = []
         self.spoken = UtteranceFigures()
+        self.audio_lost: list[AudioLoss] = []
         self._on_nudge = on_nudge
         self._observer = observer
 
@@ -74,6 +76,13 @@ class CoachingSession:
         if self._observer is not None:
             self._observer.on_utterance(utterance)
         self._emit(self.nudges.on_utterance(utterance, self.talk.now))
+
+    def on_audio_lost(self, speaker: Speaker, t: float) -> None:
+        """A device dropped audio at `t` on its channel: the figures miss some talk time, and say so."""
+        loss = AudioLoss(t, speaker)
+        self.audio_lost.append(loss)
+        if self._observer is not None:
+            self._observer.on_audio_lost(loss)
 
     def snooze(self, seconds: float) -> None:
         """No nudges for the next `seconds` of the call."""

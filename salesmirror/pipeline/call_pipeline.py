@@ -20,6 +20,7 @@ from typing import Protocol, assert_never
 import numpy as np
 
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, SourceEvent
+from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.coaching.echo import EchoCanceller
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
@@ -195,6 +196,7 @@ class CallPipeline:
         # Who speaks when, given instead of detected (a script or stored session without audio).
         self._lanes = speech_lanes
         self._frames_heard = {s: 0 for s in speakers}
+        self._samples_in = {s: 0 for s in speakers}  # as delivered: where on its channel a block starts
         self._latest = Snapshot(recognition=Recognition.LOADING if self._model else Recognition.OFF)
         self._model_error_reported = False
         self._recognition_failed = False  # a recogniser could not be made, or stopped
@@ -317,6 +319,9 @@ class CallPipeline:
     def _on_audio(self, block: AudioBlock) -> None:
         speaker = block.speaker
         self._heard_at[speaker] = time.monotonic()
+        if block.after_loss:
+            self.session.on_audio_lost(speaker, self._samples_in[speaker] / SAMPLE_RATE)
+        self._samples_in[speaker] += len(block.samples)
         if speaker in self._open_sources:
             if self._echo is None:
                 self._hear(speaker, block.samples)
@@ -471,8 +476,7 @@ class CallPipeline:
             recognition=recognition,
             noisy=tuple(s for s, activity in self._activity.items() if activity.room.noisy),
             voices=self._voices,
-            # Devices count what they lost (input overflow); files and scripts never lose any.
-            dropped_blocks=sum(getattr(source, "overflows", 0) for source in self._sources),
+            dropped_blocks=len(self.session.audio_lost),
         )
 
     def _speaking(self, speaker: Speaker) -> bool:

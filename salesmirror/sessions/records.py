@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from salesmirror.call_summary import CallFigures, CallNotes, CallSummary
-from salesmirror.events import CaptureMode, Nudge, Segment, Utterance
+from salesmirror.events import AudioLoss, CaptureMode, Nudge, Segment, Utterance
 from salesmirror.timefmt import clock
 
 
@@ -94,6 +94,19 @@ class StoredSession:
     lines: list[Utterance]
     nudges: list[Nudge]
     figures: list[tuple[float, CallFigures]]  # (session time, figures) about once a second
+    audio_lost: list[AudioLoss] = field(default_factory=list)  # where a device fell behind
+
+    def audio_lost_notice(self) -> str:
+        """Said wherever the call is shown when a device dropped audio: its talk time is short."""
+        if not self.audio_lost:
+            return ""
+        times = len(self.audio_lost)
+        first = ", ".join(clock(loss.t) for loss in self.audio_lost[:3])
+        more = ", …" if times > 3 else ""
+        return (
+            f"Audio was lost {times} time{'s' if times != 1 else ''} ({first}{more}): the computer fell "
+            "behind, so some talk time is missing from these figures."
+        )
 
     def summary(self) -> CallSummary:
         """The session as `salesmirror analyze` reported it (or up to a crash, as recovered)."""

@@ -89,3 +89,12 @@ INSERT INTO session_ids (last) SELECT coalesce(max(id), 0) FROM sessions;
 CREATE TRIGGER session_ids_advance AFTER INSERT ON sessions BEGIN
     UPDATE session_ids SET last = new.id WHERE new.id > last;
 END;
+
+-- version 4: moments a device lost audio (the computer fell behind), so a call's figures can say
+-- that some of its talk time is missing
+CREATE TABLE audio_lost (
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    t REAL NOT NULL,
+    speaker TEXT NOT NULL CHECK (speaker IN ('you', 'them'))
+);
+CREATE INDEX audio_lost_by_session ON audio_lost (session_id, t);

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from salesmirror.call_summary import CallNotes
-from salesmirror.events import CaptureMode, Nudge, Segment, Speaker, Utterance, Word
+from salesmirror.events import AudioLoss, CaptureMode, Nudge, Segment, Speaker, Utterance, Word
 from salesmirror.paths import make_private_folder
 from salesmirror.sessions.call_json import read_figures
 from salesmirror.sessions.records import SessionRow, SessionSource, SessionState, StoredSession
@@ -343,7 +343,13 @@ class SessionStore:
                 "SELECT t, figures FROM figures WHERE session_id = ? ORDER BY t", (session_id,)
             )
         ]
-        return StoredSession(row, segments, lines, nudges, figures)
+        audio_lost = [
+            AudioLoss(t, Speaker(speaker))
+            for t, speaker in self._read(
+                "SELECT t, speaker FROM audio_lost WHERE session_id = ? ORDER BY t", (session_id,)
+            )
+        ]
+        return StoredSession(row, segments, lines, nudges, figures, audio_lost)
 
     def recent(
         self, limit: int = 10, until: datetime | None = None, with_demos: bool = False

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-import shutil
 import signal
 import sys
 from collections.abc import Callable
@@ -15,18 +13,15 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from salesmirror import __version__
+from salesmirror.audio.backend import AudioBackend
 from salesmirror.audio.call_audio import (
     CallAudioProposal,
     capture_mode,
-    open_call_audio,
-    propose_call_audio,
 )
 from salesmirror.audio.decode import AudioFileError, AudioStream, load_audio
-from salesmirror.audio.devices import AudioUnavailableError, InputDevice, list_input_devices
+from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.audio.microphone import InputDeviceSource
 from salesmirror.audio.source import AudioSource
-from salesmirror.audio.speaker_output import SpeakerOutput
 from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError
 from salesmirror.coaching.sentence_encoder import CUE_ENCODER_NAME
@@ -70,20 +65,18 @@ class AppController(QObject):
     def __init__(
         self,
         paths: AppPaths,
+        audio: AudioBackend,
         recorded_call: dict[Speaker, np.ndarray] | None = None,
         model_override: Path | None = None,
         playback_speed: float = 1.0,
-        list_devices: Callable[[], list[InputDevice]] = list_input_devices,
         demo: DemoMaterial | None = None,
         demo_muted: bool = False,
-        speakers: Callable[[], SpeakerOutput] = SpeakerOutput,
     ) -> None:
         super().__init__()
         self.paths = paths
+        self.audio = audio
         self.playback_speed = playback_speed
         self.demo_muted = demo_muted  # this run only (`demo --mute`); the switch is remembered
-        self.speakers = speakers
-        self.list_devices = list_devices
         self.settings, settings_warning = load_settings(paths.settings_file)
         self.recorded_call = recorded_call
         self.model_override = model_override
@@ -188,7 +181,7 @@ class AppController(QObject):
         if self.store is None:
             return
         try:
-            replay = ReplayWindow(self.store, session_id, present=self.present_session)
+            replay = ReplayWindow(self.store, session_id, self.audio, present=self.present_session)
         except StoreError as exc:
             self.window.status.setText(str(exc))
             return
@@ -272,9 +265,9 @@ class AppController(QObject):
             self.session,
             self.window.start,
             lambda: self.settings.coach_settings(self.paths.models_dir),
+            self.audio.speakers,
             self.playback_speed,
             sound_on=self.settings.demo_sound and not self.demo_muted,
-            open_speakers=self.speakers,
         )
         self.demo_mode.sound_switched.connect(self._remember_demo_sound)
         self.window.show_demo(self.demo_mode)
@@ -360,10 +353,7 @@ class AppController(QObject):
     def _make_sources(self) -> list[AudioSource]:
         if self.recorded_call is not None:
             return [FilePlayback(self.recorded_call, speed=self.playback_speed)]
-        sources: list[AudioSource] = [InputDeviceSource(Speaker.YOU, self.settings.you_device)]
-        if self.settings.them_device:
-            sources.append(open_call_audio(self.settings.them_device, sys.platform))
-        return sources
+        return self._probe_sources(self.settings.you_device, self.settings.them_device)
 
     def _source_label(self) -> str:
         if self.demo_mode is not None:
@@ -413,16 +403,16 @@ class AppController(QObject):
             return
         dialog = EnrolmentDialog(
             self.paths.voiceprint_file,
-            lambda: InputDeviceSource(Speaker.YOU, self.settings.you_device),
+            lambda: self.audio.microphone(self.settings.you_device),
             factory,
             over,
         )
         dialog.exec()
 
     def _probe_sources(self, you: str | None, them: str | None) -> list[AudioSource]:
-        sources: list[AudioSource] = [InputDeviceSource(Speaker.YOU, you)]
+        sources = [self.audio.microphone(you)]
         if them:
-            sources.append(open_call_audio(them, sys.platform))
+            sources.append(self.audio.call_audio(them))
         return sources
 
     def capture_mode(self) -> CaptureMode:
@@ -431,16 +421,7 @@ class AppController(QObject):
         return capture_mode(self.settings.them_device, self.settings.headset)
 
     def propose_call_audio(self) -> CallAudioProposal:
-        try:
-            devices = self.list_devices()
-        except AudioUnavailableError:
-            devices = []
-        return propose_call_audio(
-            sys.platform,
-            devices,
-            has_command=lambda name: shutil.which(name) is not None,
-            has_module=lambda name: importlib.util.find_spec(name) is not None,
-        )
+        return self.audio.propose_call_audio()
 
     def _apply_call_audio_proposal(self) -> None:
         """First runs: hear the other side the way this platform allows, until the user chooses."""
@@ -478,7 +459,7 @@ class AppController(QObject):
 
     def check_microphone(self) -> None:
         try:
-            devices = self.list_devices()
+            devices = self.audio.input_devices()
         except AudioUnavailableError as exc:
             self.window.explain_audio_problem(str(exc))
             return
@@ -490,7 +471,7 @@ class AppController(QObject):
     def open_settings(self) -> None:
         dialog = SettingsDialog(
             self.settings,
-            self.list_devices,
+            self.audio.input_devices,
             self._download,
             self.propose_call_audio(),
             self._probe_sources,
@@ -597,8 +578,9 @@ def run_app(
 ) -> int:
     app = desktop_application()
     controller = AppController(
-        app_paths(), recorded_call, model_override, playback_speed=speed, demo=demo, demo_muted=muted
-    )
+        app_paths(), AudioBackend(), recorded_call, model_override, playback_speed=speed, demo=demo,
+        demo_muted=muted,
+    )  # fmt: skip
     controller.window.show()
     if recorded_call is not None or demo is not None:
         QTimer.singleShot(0, controller.window.start)
@@ -613,7 +595,7 @@ def run_app(
 def run_presented_session(session_id: int) -> int:
     """`salesmirror demo --session ID`: a stored call played again in presentation mode."""
     app = desktop_application()
-    controller = AppController(app_paths())
+    controller = AppController(app_paths(), AudioBackend())
     controller.window.show()
     QTimer.singleShot(0, lambda: controller.present_session(session_id))
     end_on_signals(app)
@@ -625,7 +607,7 @@ def run_presented_session(session_id: int) -> int:
 def run_replay(store: SessionStore, session_id: int) -> int:
     """`salesmirror sessions open ID`: one call's replay window on its own."""
     app = desktop_application()
-    window = ReplayWindow(store, session_id)
+    window = ReplayWindow(store, session_id, AudioBackend())
     window.show()
     end_on_signals(app)
     return app.exec()

@@ -37,9 +37,9 @@ class DemoMode(QObject):
         session: LiveSession,
         start_call: Callable[[], None],
         coach_settings: Callable[[], CoachSettings],
+        open_speakers: Callable[[], SpeakerOutput],
         speed: float = 1.0,
         sound_on: bool = True,
-        open_speakers: Callable[[], SpeakerOutput] = SpeakerOutput,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)

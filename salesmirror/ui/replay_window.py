@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesmirror.audio.backend import AudioBackend
 from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
 from salesmirror.coaching.playbook import playbook
@@ -67,11 +68,13 @@ class ReplayWindow(QWidget):
         self,
         store: SessionStore,
         session_id: int,
+        audio: AudioBackend,
         parent: QWidget | None = None,
         present: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.store = store
+        self.audio = audio
         self._present = present
         self.stored: StoredSession = store.load(session_id)
         self.timeline_model = Timeline.of(self.stored)
@@ -102,8 +105,12 @@ class ReplayWindow(QWidget):
         self.title.setStyleSheet("font-size: 17pt; font-weight: 600;")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("muted")
+        self.lost_notice = QLabel()
+        self.lost_notice.setWordWrap(True)
+        self.lost_notice.setStyleSheet("color: #e0a040;")
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
+        titles.addWidget(self.lost_notice)
         header.addLayout(titles, 1)
         self.export_button = QToolButton()
         self.export_button.setText("Export")
@@ -219,6 +226,8 @@ class ReplayWindow(QWidget):
         self.title.setText(row.display_title)
         note = f" · {row.note}" if row.note else ""
         self.subtitle.setText(row.describe() + note)
+        self.lost_notice.setText(self.stored.audio_lost_notice())
+        self.lost_notice.setVisible(bool(self.stored.audio_lost))
         self.timeline.set_timeline(self.timeline_model)
         for entry in self.entries:
             self.transcript.addItem(self._item(entry))
@@ -344,7 +353,7 @@ class ReplayWindow(QWidget):
     def _play_from(self, t: float) -> None:
         try:
             if self.player is None:
-                self.player = SessionPlayer(KeptAudio(self.store.audio_folder(self.stored.row.id)))
+                self.player = self.audio.player(KeptAudio(self.store.audio_folder(self.stored.row.id)))
             self.player.play(t)
         except (AudioUnavailableError, OSError) as exc:
             self.why.setText(escape(str(exc)))

@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SALESMIRROR_HOME", "/tmp/salesmirror-bench")
 
 from _calls import base_call, korean_model
+from fake_portaudio import fake_audio
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -37,6 +38,7 @@ def main() -> None:
     n = int(args.seconds * 16_000)
     controller = AppController(
         app_paths(),
+        fake_audio(),
         {Speaker.YOU: you[:n], Speaker.THEM: them[:n]},
         model_override=korean_model(),
         playback_speed=args.speed,

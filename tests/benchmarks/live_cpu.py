@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SALESMIRROR_HOME", "/tmp/salesmirror-bench")
 
 from _calls import korean_model, noisy_call
+from fake_portaudio import fake_audio
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -73,6 +74,7 @@ def main() -> None:
     you, them = noisy_call(args.seconds)
     controller = AppController(
         app_paths(),
+        fake_audio(),
         {Speaker.YOU: you, Speaker.THEM: them},
         model_override=korean_model() if args.model else None,
         playback_speed=1.0,

@@ -21,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SALESMIRROR_HOME", "/tmp/salesmirror-bench")
 
 from _calls import base_call
+from fake_portaudio import fake_audio
 from PySide6.QtWidgets import QApplication
 
 from salesmirror.events import Nudge, Speaker, Utterance
@@ -33,7 +34,7 @@ SAMPLES = 5 if "--quick" in sys.argv else 40
 def main() -> None:
     app = QApplication([])
     you, them = base_call()
-    controller = AppController(app_paths(), {Speaker.YOU: you, Speaker.THEM: them})
+    controller = AppController(app_paths(), fake_audio(), {Speaker.YOU: you, Speaker.THEM: them})
     controller.settings.nudge_repeat_gap_s = 0.0
     controller.settings.nudge_gap_s = 0.0
     window = controller.window

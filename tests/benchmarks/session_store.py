@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from _calls import long_call
+from fake_portaudio import fake_audio
 
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.coaching.script import load_script, run_script
@@ -33,7 +34,7 @@ from salesmirror.coaching.session import CoachingSession
 from salesmirror.events import Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore, connect, now_utc
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "playbook"
@@ -70,7 +71,7 @@ def writer_cpu_per_minute(seconds: float, keep_audio: bool) -> float:
     script = [u for u in hour_of_script() if u.end <= seconds]
     with tempfile.TemporaryDirectory() as folder:
         SessionStore(Path(folder)).close()
-        journal = SessionJournal(Path(folder), SessionInfo("live", keep_audio=keep_audio))
+        journal = SessionJournal(Path(folder), SessionInfo(SessionSource.LIVE, keep_audio=keep_audio))
         pipeline = CallPipeline(
             [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=1.0)],
             ProblemCollector(),
@@ -98,7 +99,7 @@ def hook_cpu_per_minute() -> float:
             journal = None
             if with_journal:
                 SessionStore(Path(folder)).close()
-                journal = SessionJournal(Path(folder), SessionInfo("script"))
+                journal = SessionJournal(Path(folder), SessionInfo(SessionSource.SCRIPT))
                 journal.start()
             started = time.thread_time()
             run_script(lines, CoachingSession(observer=journal))
@@ -114,7 +115,7 @@ def store_hour_call(folder: Path) -> int:
     """An hour of the real recordings (talk time) with the scripts' words, stored."""
     SessionStore(folder).close()
     you, them = long_call(CALL_S / 60)
-    journal = SessionJournal(folder, SessionInfo("recording"))
+    journal = SessionJournal(folder, SessionInfo(SessionSource.RECORDING))
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)],
         ProblemCollector(),
@@ -140,7 +141,7 @@ def replay_open_s() -> tuple[float, int, int]:
         timings = []
         for _ in range(3):
             started = time.perf_counter()
-            window = ReplayWindow(store, session_id)
+            window = ReplayWindow(store, session_id, fake_audio())
             window.show()
             window.repaint()
             app.processEvents()

@@ -23,11 +23,11 @@ from locks import hold_lock
 from room_noise import add_noise, with_floor
 
 from salesmirror.audio.file_playback import FilePlayback
-from salesmirror.events import Speaker
+from salesmirror.events import CaptureMode, Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo
+from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore
 
 
@@ -47,7 +47,7 @@ def main() -> None:
         folder = Path(folder_name)
         SessionStore(folder).close()
         problems = ProblemCollector()
-        info = SessionInfo("recording", mode="separate tracks")
+        info = SessionInfo(SessionSource.RECORDING, mode=CaptureMode.SEPARATE_TRACKS)
         journal = SessionJournal(folder, info, problems.on_problem)
         pipeline = CallPipeline(
             [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)],
