@@ -68,7 +68,7 @@ class AudioStream:
 
     @property
     def duration_s(self) -> float:
-        return self.samples / SAMPLE_RATE
+        return float(self.samples / SAMPLE_RATE)
 
     def read(self, count: int) -> np.ndarray:
         while self._ready.size < count and not self._file_done:

@@ -84,7 +84,7 @@ class SessionPlayer:
 
     @property
     def position_s(self) -> float:
-        return min(self.audio.duration_s, self._start_s + self._played / SAMPLE_RATE)
+        return float(min(self.audio.duration_s, self._start_s + self._played / SAMPLE_RATE))
 
     def play(self, from_s: float) -> None:
         """Start (or restart) at `from_s`; raises AudioUnavailableError without an output device."""

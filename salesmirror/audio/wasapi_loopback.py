@@ -32,7 +32,8 @@ def load_pyaudiowpatch() -> ModuleType:
         raise AudioUnavailableError(
             "Capturing the call's audio on Windows needs PyAudioWPatch (pip install PyAudioWPatch)."
         ) from None
-    return pyaudiowpatch
+    module: ModuleType = pyaudiowpatch
+    return module
 
 
 class WasapiLoopbackSource:

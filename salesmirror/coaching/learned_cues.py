@@ -46,7 +46,8 @@ class CueHead:
     threshold: float
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
+        logistic: np.ndarray = 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
+        return logistic
 
 
 def cue_model_folder(models_dir: Path) -> Path:

@@ -193,8 +193,9 @@ class SentenceEncoder:
             x = _layer_norm(x + context @ layer.out + layer.out_bias, *layer.norm1, self._eps)
             inner = _gelu(x @ layer.up + layer.up_bias)
             x = _layer_norm(x + inner @ layer.down + layer.down_bias, *layer.norm2, self._eps)
-        pooled = x.mean(axis=0)
-        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+        pooled: np.ndarray = x.mean(axis=0)
+        unit: np.ndarray = (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+        return unit
 
     def _read_tokenizer(self, reader: _Reader, path: Path) -> tuple[_Tokenizer, int, int]:
         count, bos, eos, _pad, unk = reader.ints("5i")
@@ -279,12 +280,14 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
     mean = x.mean(axis=-1, keepdims=True)
     centred = x - mean
     variance = (centred * centred).mean(axis=-1, keepdims=True)
-    return centred / np.sqrt(variance + eps) * weight + bias
+    normed: np.ndarray = centred / np.sqrt(variance + eps) * weight + bias
+    return normed
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     """The exact (erf) GELU, with a float32 erf: NumPy has none and SciPy is not a dependency."""
-    return 0.5 * x * (1.0 + _erf(x * np.float32(0.7071067811865476)))
+    out: np.ndarray = 0.5 * x * (1.0 + _erf(x * np.float32(0.7071067811865476)))
+    return out
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -293,4 +296,5 @@ def _erf(x: np.ndarray) -> np.ndarray:
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-a * a))
+    out: np.ndarray = sign * (1.0 - poly * np.exp(-a * a))
+    return out

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from salesmirror.call_summary import CallNotes
 from salesmirror.events import AudioLoss, CaptureMode, Nudge, Segment, Speaker, Utterance, Word
@@ -368,7 +369,7 @@ class SessionStore:
     def audio_folder(self, session_id: int) -> Path:
         return self.folder / AUDIO_FOLDER / str(session_id)
 
-    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         try:
             return self._connection.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
@@ -398,7 +399,7 @@ class SessionStore:
         shutil.rmtree(self.audio_folder(session_id), ignore_errors=True)
 
 
-def _row(r: sqlite3.Row | tuple) -> SessionRow:
+def _row(r: sqlite3.Row | tuple[Any, ...]) -> SessionRow:
     (
         session_id,
         started,

@@ -238,7 +238,7 @@ def download_model(
     archive_name = PurePosixPath(url.split("?", maxsplit=1)[0]).name or "model.zip"
     partial = models_dir / f"{archive_name}.downloading"
     _fetch(url, partial, on_progress, cancel)
-    checks = [
+    checks: list[tuple[str, Callable[[], str]]] = [
         (expected_md5, lambda: _digest(partial, "md5")),
         (expected_sha256, lambda: _digest(partial, "sha256")),
     ]

@@ -286,7 +286,8 @@ class VoiceAttribution:
     def _scores(self, vectors: np.ndarray) -> np.ndarray:
         if self._them is None:
             return np.ones(len(vectors))  # nobody else heard yet: you
-        return vectors @ self._you - vectors @ self._them
+        scores: np.ndarray = vectors @ self._you - vectors @ self._them
+        return scores
 
     def _judge(self, first: int, speaking: np.ndarray, centres: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """Is each frame from `first` on yours? The windows centred within REACH_FRAMES of a frame

@@ -98,7 +98,8 @@ def mel_frames(samples: np.ndarray) -> np.ndarray:
     count = 1 + (padded.size - _FFT) // _HOP
     index = np.arange(_FFT)[None, :] + _HOP * np.arange(count)[:, None]
     power = np.abs(np.fft.rfft(padded[index] * _WINDOW, axis=1)) ** 2
-    return (power @ _FILTERS.T).astype(np.float32)
+    mel: np.ndarray = (power @ _FILTERS.T).astype(np.float32)
+    return mel
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -146,7 +147,8 @@ class VoiceEncoder:
             x = out
         embedding = np.maximum(0.0, h @ self._projection + self._projection_bias)
         norms = np.linalg.norm(embedding, axis=1, keepdims=True)
-        return embedding / np.maximum(norms, 1e-9)
+        unit: np.ndarray = embedding / np.maximum(norms, 1e-9)
+        return unit
 
     def embed_windows(self, windows: list[np.ndarray]) -> np.ndarray:
         """Embeddings of equal-length stretches of 16 kHz samples, each at the training loudness."""
