@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.coaching.script import load_script, run_script
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.events import Speaker, Utterance
-from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.call_pipeline import ProblemCollector
+from salesmirror.pipeline.call_plan import CallPlan, recorded_pair
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.sessions.journal import SessionJournal
 
@@ -31,17 +32,25 @@ def analyze_recording(
     microphone that also hears the "them" track played through speakers (`analyze
     --mic/--system`). `script`: the words, from a timed transcript instead of a speech model.
     """
-    playback = FilePlayback.from_files(tracks, speed=None)
+    plan = recorded_pair(tracks, speed=None, microphone_hears_call=cancel_echo)
+    return analyze_plan(replace(plan, script=script), model, settings=settings, journal=journal)
+
+
+def analyze_plan(
+    plan: CallPlan,
+    model: Path | SharedModel | None = None,
+    *,
+    settings: CoachSettings | None = None,
+    journal: SessionJournal | None = None,
+) -> tuple[CoachingSession, list[str]]:
+    """A planned call from recordings, flat out (its sources must not wait for a clock)."""
     collector = ProblemCollector()
-    pipeline = CallPipeline(
-        [playback],
+    pipeline = plan.pipeline(
         collector,
         settings=settings,
         model=SharedModel(model) if isinstance(model, Path) else model,
-        flat_out=True,
-        cancel_echo=cancel_echo,
         journal=journal,
-        script=script,
+        flat_out=True,
     )
     pipeline.start()
     try:

@@ -27,6 +27,7 @@ from salesmirror.speech.model_folder import ModelError, check_model_folder
 from salesmirror.timefmt import clock
 
 if TYPE_CHECKING:
+    from salesmirror.pipeline.call_plan import CallPlan
     from salesmirror.pipeline.recognition import SharedModel
     from salesmirror.sessions.journal import SessionJournal
     from salesmirror.sessions.store import SessionStore
@@ -43,6 +44,8 @@ which recordings go together (one of these):
                                   or a recorded pair (either one alone: that side only)
   --mic MIC.wav --system SYS.wav  a microphone that also hears the call through the speakers,
                                   and the call's own audio: the echo is removed first
+  --call CALL.wav                 one recording of the whole call with two channels:
+                                  you on the left, them on the right
   --mono MIX.wav --enroll ME.wav  one microphone heard both sides; ME.wav is you reading, to
                                   know your voice (needs the voice encoder: --speaker-model)
   --script CALL.jsonl             a timed transcript alone: the whole call, no audio
@@ -84,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--system", type=Path, metavar="SYS.wav", help="the call's own audio (what the computer played)"
+    )
+    analyze.add_argument(
+        "--call", type=Path, metavar="CALL.wav", help="the whole call in two channels: you left, them right"
     )
     analyze.add_argument("--mono", type=Path, metavar="MIX.wav", help="one microphone that heard both sides")
     analyze.add_argument(
@@ -246,7 +252,9 @@ class UsageError(ValueError):
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from salesmirror.analysis import analyze_recording, analyze_script
+    from dataclasses import replace
+
+    from salesmirror.analysis import analyze_plan, analyze_script
     from salesmirror.settings import Settings
 
     two_streams = args.mic is not None or args.system is not None
@@ -255,7 +263,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.mono is not None or args.enroll is not None:
         summary, saved = _analyze_single_microphone(args)
         problems: list[str] = []
-    elif args.script is not None and not (args.you or args.them or two_streams):
+    elif args.script is not None and not (args.you or args.them or args.call or two_streams):
         if args.model:
             raise UsageError("--script gives the words: it cannot be combined with --model")
         notes = CallNotes(customer_cues=cues)
@@ -264,13 +272,7 @@ def _analyze(args: argparse.Namespace) -> int:
         summary = analyze_script(args.script, coach, journal=journal).summary(notes)
         problems, saved = [], journal
     else:
-        if two_streams and (args.you or args.them):
-            raise UsageError("use --mic/--system or --you/--them, not both")
-        if two_streams and (args.mic is None or args.system is None):
-            raise UsageError("--mic and --system go together")
-        tracks = _tracks(args)
-        if not tracks:
-            raise UsageError("give --you and/or --them recordings, or --script CALL.jsonl")
+        plan = _recording_plan(args)
         if args.script and args.model:
             raise UsageError("--script gives the words: it cannot be combined with --model")
         script = load_script(args.script) if args.script else None
@@ -281,22 +283,11 @@ def _analyze(args: argparse.Namespace) -> int:
             notes = CallNotes(recognition="off (talk time only: no --model given)")
         else:
             notes = CallNotes(customer_cues=cues)
-        info = SessionInfo(
-            SessionSource.RECORDING,
-            mode=CaptureMode.TWO_STREAMS if two_streams else CaptureMode.SEPARATE_TRACKS,
-            devices={str(speaker): path.name for speaker, path in tracks.items()},
-            model=model.name if model else None,
-            notes=notes,
-        )
+        info = plan.session_info(model.name if model else None, keep_audio=False, notes=notes)
         loaded = _loaded(model) if model else None
         journal = _journal(args, info)
-        session, problems = analyze_recording(
-            tracks,
-            loaded,
-            settings=coach,
-            cancel_echo=two_streams,
-            journal=journal,
-            script=script,
+        session, problems = analyze_plan(
+            replace(plan, script=script), loaded, settings=coach, journal=journal
         )
         summary = session.summary(notes)
         saved = journal
@@ -368,7 +359,7 @@ def _analyze_single_microphone(args: argparse.Namespace) -> tuple[CallSummary, S
 
     if args.mono is None or args.enroll is None:
         raise UsageError("--mono and --enroll go together")
-    if args.you or args.them or args.mic or args.system or args.script:
+    if args.you or args.them or args.mic or args.system or args.call or args.script:
         raise UsageError("--mono cannot be combined with other recordings or --script")
     if args.model:
         raise UsageError("--mono measures who speaks when, without words: leave out --model")
@@ -388,6 +379,26 @@ def _analyze_single_microphone(args: argparse.Namespace) -> tuple[CallSummary, S
     journal = _journal(args, info)
     session = analyze_single_microphone(args.mono, args.enroll, encoder, journal=journal)
     return session.summary(notes), journal
+
+
+def _recording_plan(args: argparse.Namespace) -> CallPlan:
+    """The recorded call `analyze` was given: a pair of tracks, a microphone and the system audio,
+    or one two-channel recording."""
+    from salesmirror.pipeline.call_plan import recorded_pair, two_channel_recording
+
+    two_streams = args.mic is not None or args.system is not None
+    if args.call is not None:
+        if args.you or args.them or two_streams:
+            raise UsageError("--call is the whole call: leave out --you/--them and --mic/--system")
+        return two_channel_recording(args.call, speed=None)
+    if two_streams and (args.you or args.them):
+        raise UsageError("use --mic/--system or --you/--them, not both")
+    if two_streams and (args.mic is None or args.system is None):
+        raise UsageError("--mic and --system go together")
+    tracks = _tracks(args)
+    if not tracks:
+        raise UsageError("give --you and/or --them recordings, --call CALL.wav, or --script CALL.jsonl")
+    return recorded_pair(tracks, speed=None, microphone_hears_call=two_streams)
 
 
 def _tracks(args: argparse.Namespace) -> dict[Speaker, Path]:
@@ -588,12 +599,13 @@ def _check_screen() -> None:
 
 
 def _run_window(args: argparse.Namespace) -> int:
-    from salesmirror.audio.decode import load_audio
+    from salesmirror.pipeline.call_plan import recorded_pair
 
     _check_screen()
-    # Decoded here so a bad file fails with a clear message before any window opens.
-    recorded = {speaker: load_audio(path) for speaker, path in _tracks(args).items()}
+    # Planned here so a bad file fails with a clear message before any window opens.
+    tracks = _tracks(args)
+    recording = recorded_pair(tracks, speed=1.0) if tracks else None
     model = check_model_folder(args.model) if args.model else None
     from salesmirror.ui.application import run_app
 
-    return run_app(recorded_call=recorded or None, model_override=model)
+    return run_app(recording=recording, model_override=model)

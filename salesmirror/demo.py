@@ -21,6 +21,7 @@ from salesmirror.coaching.script import ScriptError, load_script, speech_lanes
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.events import Nudge, Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.call_plan import demo_call
 from salesmirror.resource_files import resource_path
 from salesmirror.sessions.records import StoredSession
 
@@ -111,11 +112,10 @@ def rehearsal(material: DemoMaterial, settings: CoachSettings) -> CallPipeline:
     """The call played flat out once, to find the moments its nudges fire: what 'jump to the next
     nudge' jumps to. A few seconds of CPU (voice activity on every block), so the demo runs it in
     the background and stops it if the presenter leaves first."""
-    return CallPipeline(
-        [FilePlayback(material.tracks, speed=None)],
-        ProblemCollector(),
-        settings=settings,
-        flat_out=True,
-        script=material.script,
-        speech_lanes=material.lanes,
+    plan = demo_call(
+        lambda: FilePlayback(material.tracks, speed=None),
+        material.script,
+        material.lanes,
+        material.duration_s,
     )
+    return plan.pipeline(ProblemCollector(), settings=settings, flat_out=True)

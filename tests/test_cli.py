@@ -47,6 +47,24 @@ def test_analyze_recorded_call_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert all(s["end"] > s["start"] for s in result["segments"])
 
 
+def test_one_two_channel_recording_is_the_same_call_as_its_two_tracks(tmp_path: Path, capsys):
+    """`--call` plays a recording of the whole call (you left, them right) as the window's
+    Open a recording… does: the same figures as its channels given as --you and --them."""
+    import numpy as np
+    import soundfile
+
+    you, them = write_call("ami_dev01", tmp_path)
+    left, right = soundfile.read(str(you), dtype="int16")[0], soundfile.read(str(them), dtype="int16")[0]
+    call = tmp_path / "call.wav"
+    soundfile.write(str(call), np.stack([left, right], axis=1), 16_000)
+    assert main(["analyze", "--call", str(call), "--json"]) == 0
+    as_one = json.loads(capsys.readouterr().out)
+    assert main(["analyze", "--you", str(you), "--them", str(them), "--json"]) == 0
+    as_pair = json.loads(capsys.readouterr().out)
+    assert as_one == as_pair
+    assert 0.5 < as_one["talk_ratio_you"] < 0.7
+
+
 def test_analyze_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     you, them = write_call("ami_dev00", tmp_path)
     assert main(["analyze", "--you", str(you), "--them", str(them)]) == 0
@@ -97,6 +115,8 @@ def test_analyze_script_prints_nudges_with_evidence(tmp_path: Path, capsys):
             "use --mic/--system or --you/--them, not both",
         ),
         (["analyze", "--mic", "{tmp}/ok.wav", "--system", "{tmp}/missing.wav"], "missing.wav: no such file"),
+        (["analyze", "--call", "{tmp}/ok.wav"], "ok.wav has one channel, so it cannot tell you from them"),
+        (["analyze", "--call", "{tmp}/ok.wav", "--you", "{tmp}/ok.wav"], "--call is the whole call"),
     ],
 )
 def test_bad_input_gets_one_clear_line_and_exit_code_2(tmp_path: Path, args, message):

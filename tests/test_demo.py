@@ -256,6 +256,37 @@ def test_a_stored_session_plays_again_with_the_nudges_it_had_not_todays(qtbot) -
         controller.shutdown()
 
 
+def test_a_stored_call_plays_again_from_its_segments_without_voice_activity(monkeypatch) -> None:
+    """A stored call without audio plays over silent tracks that only keep the clock: who spoke
+    when comes from its stored segments, so the detectors must never run on that silence."""
+    from salesmirror.coaching.neural_vad import SileroFrames
+    from salesmirror.coaching.session import CoachSettings
+    from salesmirror.demo import rehearsal, stored_material
+    from salesmirror.sessions.store import SessionStore
+
+    folder = app_paths().sessions_dir
+    SessionStore(folder).close()
+    journal = SessionJournal(folder, SessionInfo(SessionSource.SCRIPT))
+    original = analyze_script(CALLS / "well_run_discovery.jsonl", journal=journal)
+    store = SessionStore(folder)
+    material = stored_material(store.load(journal.session_id or 0))
+    store.close()
+
+    def tripwire(_self: object, _samples: object) -> list[float]:
+        raise AssertionError("voice activity ran on a stored call's silent track")
+
+    monkeypatch.setattr(SileroFrames, "feed", tripwire)
+    pipeline = rehearsal(material, material.coach_settings(CoachSettings()))
+    pipeline.start()
+    assert pipeline.wait(60)
+    replayed = pipeline.session
+    assert [(s.speaker, s.start, s.end) for s in replayed.talk.segments] == [
+        (s.speaker, pytest.approx(s.start, abs=0.021), pytest.approx(s.end, abs=0.021))
+        for s in original.talk.segments
+    ]
+    assert [n.t for n in replayed.nudges.fired] == [n.t for n in original.nudges.fired]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -25,6 +25,7 @@ from salesmirror.coaching.targets import scorecard
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.sessions.export import ExportFormat
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo, SessionSource
@@ -264,7 +265,7 @@ def test_the_session_list_searches_renames_notes_exports_and_deletes(qtbot, stor
 def test_a_finished_call_in_the_live_window_opens_its_replay(qtbot) -> None:
     you, them, _ = make_call("ami_dev01")
     controller = AppController(
-        app_paths(), fake_audio(), {Speaker.YOU: you, Speaker.THEM: them}, playback_speed=8.0
+        app_paths(), fake_audio(), recorded_audio({Speaker.YOU: you, Speaker.THEM: them}, 8.0)
     )
     controller.settings.keep_audio = True
     qtbot.addWidget(controller.window)

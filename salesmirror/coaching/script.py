@@ -10,7 +10,9 @@ import json
 import math
 from pathlib import Path
 
-from salesmirror.audio_format import FRAME_SECONDS
+import numpy as np
+
+from salesmirror.audio_format import FRAME_SAMPLES, FRAME_SECONDS
 from salesmirror.coaching.session import CoachingSession
 from salesmirror.events import Speaker, Utterance
 
@@ -82,6 +84,36 @@ def speech_lanes(spans: list[tuple[Speaker, float, float]]) -> dict[Speaker, byt
         first, last = _frame_index(start), _frame_index(end)
         lanes[speaker][first:last] = b"\x01" * (last - first)
     return lanes
+
+
+class GivenSpeech:
+    """A channel whose speech is given by a lane (a script without audio, a stored call played
+    again), in place of voice activity: its audio only keeps the clock, so it is counted in frames
+    and never analysed. Answers what the pipeline asks a `ChannelActivity`."""
+
+    noisy = False  # silence that keeps the clock is no room
+
+    def __init__(self, lane: bytearray) -> None:
+        self._lane = lane
+        self._frames = 0  # frames of the channel heard so far
+        self._carry = 0  # samples short of a whole frame
+
+    def feed(self, samples: np.ndarray) -> list[bool]:
+        whole, self._carry = divmod(self._carry + samples.size, FRAME_SAMPLES)
+        first, self._frames = self._frames, self._frames + whole
+        return [bool(self._lane[i]) if i < len(self._lane) else False for i in range(first, self._frames)]
+
+    def flush(self) -> list[bool]:
+        return []
+
+    @property
+    def in_speech(self) -> bool:
+        last = self._frames - 1
+        return 0 <= last < len(self._lane) and bool(self._lane[last])
+
+    def heard_voice_within(self, seconds: float) -> bool:
+        start = max(0, self._frames - max(1, round(seconds / FRAME_SECONDS)))
+        return any(self._lane[start : self._frames])
 
 
 def run_script(lines: list[Utterance], session: CoachingSession) -> None:

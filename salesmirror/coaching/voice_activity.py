@@ -221,6 +221,11 @@ class ChannelActivity:
         since = self._frames_since_voice
         return since is not None and since < self._light_window
 
+    @property
+    def noisy(self) -> bool:
+        """The room comes close to the voices on this channel (see RoomLevel)."""
+        return self.room.noisy
+
     def heard_voice_within(self, seconds: float) -> bool:
         """Did both detectors hear a voice in the last block, or within `seconds` before its end?
         (What a recogniser's gate asks: is this channel speaking, or just paused?)"""

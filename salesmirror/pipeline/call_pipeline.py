@@ -22,6 +22,7 @@ import numpy as np
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, SourceEvent
 from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.coaching.echo import EchoCanceller
+from salesmirror.coaching.script import GivenSpeech
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
 from salesmirror.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
@@ -164,9 +165,13 @@ class CallPipeline:
         # Two detected channels are bridged together, so that a pause in which one side gave way
         # is a turn change (speech lanes given by a script are final as they are).
         self._turns = TurnBridge() if both and single_microphone is None and speech_lanes is None else None
+        # Who speaks when: detected in each channel's audio, or given by lanes (a script or a
+        # stored call without audio, whose silent tracks only keep the clock and are never analysed).
         # Your own microphone hears you loudest; one microphone for both voices cannot assume that.
-        self._activity = {
-            s: ChannelActivity(
+        self._activity: dict[Speaker, ChannelActivity | GivenSpeech] = {
+            s: GivenSpeech(speech_lanes.get(s, bytearray()))
+            if speech_lanes is not None
+            else ChannelActivity(
                 own_voice=s is Speaker.YOU and single_microphone is None, bridged=self._turns is None
             )
             for s in speakers
@@ -193,9 +198,6 @@ class CallPipeline:
         # Words from a timed script (a demo, or trainers' material): each line reaches the session
         # when the audio reaches its end, as a recogniser's final result would.
         self._script = deque(sorted(script or [], key=lambda u: u.end))
-        # Who speaks when, given instead of detected (a script or stored session without audio).
-        self._lanes = speech_lanes
-        self._frames_heard = {s: 0 for s in speakers}
         self._samples_in = {s: 0 for s in speakers}  # as delivered: where on its channel a block starts
         self._latest = Snapshot(recognition=Recognition.LOADING if self._model else Recognition.OFF)
         self._model_error_reported = False
@@ -340,8 +342,6 @@ class CallPipeline:
     def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
         """One channel's audio, echo already removed: voice activity, recognition, figures."""
         decisions = self._activity[speaker].feed(samples)
-        if self._lanes is not None:
-            decisions = self._given_decisions(speaker, len(decisions))
         if self.journal is not None:
             self.journal.keep_audio(speaker, samples)
         worker = self._recognizers.get(speaker)
@@ -354,12 +354,6 @@ class CallPipeline:
             return
         self._decided[speaker].extend(decisions)
         self._drain_frames()
-
-    def _given_decisions(self, speaker: Speaker, count: int) -> list[bool]:
-        lane = self._lanes[speaker] if self._lanes is not None else bytearray()
-        first = self._frames_heard[speaker]
-        self._frames_heard[speaker] = first + count
-        return [bool(lane[i]) if i < len(lane) else False for i in range(first, first + count)]
 
     def _step_attributed(self, attributed: FramesAttributed) -> None:
         self._voices = attributed.voices
@@ -401,8 +395,6 @@ class CallPipeline:
             self._judge.feed(np.zeros(0, dtype=np.int16), rest)
             self._judge.stop()
         else:
-            if self._lanes is not None:
-                rest = self._given_decisions(event.speaker, len(rest))
             self._decided[event.speaker].extend(rest)
             self._drain_frames()
         self._open_sources.discard(event.speaker)
@@ -474,14 +466,11 @@ class CallPipeline:
             you_speaking=self._speaking(Speaker.YOU),
             them_speaking=self._speaking(Speaker.THEM),
             recognition=recognition,
-            noisy=tuple(s for s, activity in self._activity.items() if activity.room.noisy),
+            noisy=tuple(s for s, activity in self._activity.items() if activity.noisy),
             voices=self._voices,
             dropped_blocks=len(self.session.audio_lost),
         )
 
     def _speaking(self, speaker: Speaker) -> bool:
-        if self._lanes is not None:
-            lane, frame = self._lanes.get(speaker, bytearray()), self._frames_heard.get(speaker, 0) - 1
-            return speaker in self._open_sources and 0 <= frame < len(lane) and bool(lane[frame])
         activity = self._activity.get(speaker)
         return activity is not None and speaker in self._open_sources and activity.in_speech

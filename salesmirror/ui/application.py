@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
@@ -16,23 +15,21 @@ from salesmirror import __version__
 from salesmirror.audio.backend import AudioBackend
 from salesmirror.audio.call_audio import (
     CallAudioProposal,
-    capture_mode,
 )
-from salesmirror.audio.decode import AudioFileError, AudioStream, load_audio
+from salesmirror.audio.decode import AudioFileError
 from salesmirror.audio.devices import AudioUnavailableError
-from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError
 from salesmirror.coaching.sentence_encoder import CUE_ENCODER_NAME
 from salesmirror.demo import DemoMaterial, bundled_demo, stored_material
-from salesmirror.events import CaptureMode, Speaker
+from salesmirror.events import CaptureMode
 from salesmirror.paths import AppPaths, app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener
+from salesmirror.pipeline.call_plan import CallPlan, demo_call, live_call, recording_from_files
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore, StoreError
 from salesmirror.settings import load_settings, save_settings
 from salesmirror.speech.model_folder import ModelError, check_model_folder, resolve_model
@@ -66,7 +63,7 @@ class AppController(QObject):
         self,
         paths: AppPaths,
         audio: AudioBackend,
-        recorded_call: dict[Speaker, np.ndarray] | None = None,
+        recording: CallPlan | None = None,
         model_override: Path | None = None,
         playback_speed: float = 1.0,
         demo: DemoMaterial | None = None,
@@ -78,7 +75,7 @@ class AppController(QObject):
         self.playback_speed = playback_speed
         self.demo_muted = demo_muted  # this run only (`demo --mute`); the switch is remembered
         self.settings, settings_warning = load_settings(paths.settings_file)
-        self.recorded_call = recorded_call
+        self.recording = recording  # a recorded call to play instead of the devices
         self.model_override = model_override
         self._model: SharedModel | None = None
         self._apply_call_audio_proposal()
@@ -106,7 +103,7 @@ class AppController(QObject):
         self.update_model_notice()
         if settings_warning or store_message:
             self.window.status.setText(" ".join(m for m in (settings_warning, store_message) if m))
-        if recorded_call is None and demo is None:
+        if recording is None and demo is None:
             QTimer.singleShot(0, self.check_microphone)
 
     # --- sessions ---------------------------------------------------------------------------
@@ -119,52 +116,42 @@ class AppController(QObject):
             return None, f"Calls are not being saved: {exc}"
         return store, " ".join(store.notices) or None
 
+    def call_plan(self) -> CallPlan:
+        """The call Start begins: the demo, an opened recording, or the devices in Settings."""
+        demo = self.demo_mode
+        if demo is not None:
+            material = demo.material
+            return demo_call(demo.new_playback, material.script, material.lanes, material.duration_s)
+        if self.recording is not None:
+            return self.recording
+        settings = self.settings
+        return live_call(self.audio, settings.you_device, settings.them_device, settings.headset)
+
     def make_pipeline(self, listener: PipelineListener) -> CallPipeline:
         """One call, built from the settings as they are when it starts."""
-        demo = self.demo_mode
-        if demo is not None:  # words from the script: no speech model needed, none loaded
-            return CallPipeline(
-                [demo.new_playback()],
+        plan = self.call_plan()
+        settings = self.settings.coach_settings(self.paths.models_dir)
+        if self.demo_mode is not None:  # words from the script: no speech model needed, none loaded
+            return plan.pipeline(
                 listener,
-                settings=demo.material.coach_settings(self.settings.coach_settings(self.paths.models_dir)),
-                journal=self.make_journal(listener.on_problem),
-                script=demo.material.script,
-                speech_lanes=demo.material.lanes,
+                settings=self.demo_mode.material.coach_settings(settings),
+                journal=self.make_journal(plan, None, listener.on_problem),
             )
-        return CallPipeline(
-            self._make_sources(),
+        model = self._shared_model()
+        return plan.pipeline(
             listener,
-            settings=self.settings.coach_settings(self.paths.models_dir),
-            model=self._shared_model(),
-            cancel_echo=self.capture_mode() is CaptureMode.TWO_STREAMS,
+            settings=settings,
+            model=model,
             single_microphone=self.single_microphone_setup(),
-            journal=self.make_journal(listener.on_problem),
+            journal=self.make_journal(plan, model, listener.on_problem),
         )
 
-    def make_journal(self, on_problem: Callable[[str], None]) -> SessionJournal | None:
+    def make_journal(
+        self, plan: CallPlan, model: SharedModel | None, on_problem: Callable[[str], None]
+    ) -> SessionJournal | None:
         if self.store is None:
             return None
-        model = self._model_path()
-        source = (
-            SessionSource.DEMO
-            if self.demo_mode
-            else SessionSource.RECORDING
-            if self.recorded_call is not None
-            else SessionSource.LIVE
-        )
-        info = SessionInfo(
-            source=source,
-            mode=self.capture_mode(),
-            devices={
-                key: value
-                for key, value in (("you", self.settings.you_device), ("them", self.settings.them_device))
-                if value and self.recorded_call is None and self.demo_mode is None
-            },
-            model=model.name if model is not None and self.demo_mode is None else None,
-            keep_audio=self.settings.keep_audio,
-            # A demo run is a call only when played to its end (skipping ahead counts).
-            keep_from_s=self.demo_mode.material.duration_s - 1.0 if self.demo_mode is not None else 0.0,
-        )
+        info = plan.session_info(model.path.name if model else None, self.settings.keep_audio)
         return SessionJournal(self.store.folder, info, on_problem)
 
     def open_sessions(self) -> None:
@@ -204,42 +191,21 @@ class AppController(QObject):
                 str(Path.home()), RECORDING_FILES,
             )  # fmt: skip
             paths = [Path(name) for name in names]
+        if not paths:
+            return
+        if len(paths) == 2 and you_first is None:
+            you_first = self._ask_which_is_you(paths)
+            if you_first is None:
+                return
         try:
-            tracks = self._recorded_tracks(paths, you_first)
+            plan = recording_from_files(paths, you_first is not False, self.playback_speed)
         except AudioFileError as exc:
             self.window.explain_audio_problem(str(exc))
             return
-        if tracks is None:
-            return
         self.leave_demo()
-        self.recorded_call = tracks
+        self.recording = plan
         self.window.explain_audio_problem("")
         self.window.start()
-
-    def _recorded_tracks(self, paths: list[Path], you_first: bool | None) -> dict[Speaker, np.ndarray] | None:
-        if not paths:
-            return None
-        if len(paths) > 2:
-            raise AudioFileError(
-                "Choose one recording with two channels, or two recordings: yours and theirs."
-            )
-        if len(paths) == 1:
-            [path] = paths
-            probe = AudioStream(path)
-            channels = probe.channels
-            probe.close()
-            if channels < 2:
-                raise AudioFileError(
-                    f"{path.name} has one channel, so it cannot tell you from them: choose a recording "
-                    "with two channels (you left, them right), or two files, yours and theirs."
-                )
-            return {Speaker.YOU: load_audio(path, 0), Speaker.THEM: load_audio(path, 1)}
-        if you_first is None:
-            you_first = self._ask_which_is_you(paths)
-            if you_first is None:
-                return None
-        you, them = paths if you_first else reversed(paths)
-        return {Speaker.YOU: load_audio(you), Speaker.THEM: load_audio(them)}
 
     def _ask_which_is_you(self, paths: list[Path]) -> bool | None:
         box = QMessageBox(
@@ -350,15 +316,10 @@ class AppController(QObject):
 
     # --- sources and model ------------------------------------------------------------------
 
-    def _make_sources(self) -> list[AudioSource]:
-        if self.recorded_call is not None:
-            return [FilePlayback(self.recorded_call, speed=self.playback_speed)]
-        return self._probe_sources(self.settings.you_device, self.settings.them_device)
-
     def _source_label(self) -> str:
         if self.demo_mode is not None:
             return f"{self.demo_mode.material.title} (demo)"
-        if self.recorded_call is not None:
+        if self.recording is not None:
             return "recorded call"
         mode = self.capture_mode()
         return f"{mode} — {mode.explanation}"
@@ -410,22 +371,17 @@ class AppController(QObject):
         dialog.exec()
 
     def _probe_sources(self, you: str | None, them: str | None) -> list[AudioSource]:
-        sources = [self.audio.microphone(you)]
-        if them:
-            sources.append(self.audio.call_audio(them))
-        return sources
+        return live_call(self.audio, you, them, headset=False).open_sources()
 
     def capture_mode(self) -> CaptureMode:
-        if self.recorded_call is not None or self.demo_mode is not None:
-            return CaptureMode.SEPARATE_TRACKS
-        return capture_mode(self.settings.them_device, self.settings.headset)
+        return self.call_plan().mode
 
     def propose_call_audio(self) -> CallAudioProposal:
         return self.audio.propose_call_audio()
 
     def _apply_call_audio_proposal(self) -> None:
         """First runs: hear the other side the way this platform allows, until the user chooses."""
-        if not self.settings.call_audio_chosen and self.recorded_call is None:
+        if not self.settings.call_audio_chosen and self.recording is None:
             self.settings.them_device = self.propose_call_audio().them_device
 
     def _shared_model(self) -> SharedModel | None:
@@ -569,7 +525,7 @@ def desktop_application() -> QApplication:
 
 
 def run_app(
-    recorded_call: dict[Speaker, np.ndarray] | None = None,
+    recording: CallPlan | None = None,
     model_override: Path | None = None,
     demo: DemoMaterial | None = None,
     present: bool = False,
@@ -578,11 +534,11 @@ def run_app(
 ) -> int:
     app = desktop_application()
     controller = AppController(
-        app_paths(), AudioBackend(), recorded_call, model_override, playback_speed=speed, demo=demo,
+        app_paths(), AudioBackend(), recording, model_override, playback_speed=speed, demo=demo,
         demo_muted=muted,
     )  # fmt: skip
     controller.window.show()
-    if recorded_call is not None or demo is not None:
+    if recording is not None or demo is not None:
         QTimer.singleShot(0, controller.window.start)
     if present:
         QTimer.singleShot(0, controller.present)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
+from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.ui.application import AppController
 
 TICK_MS = 5
@@ -39,9 +40,8 @@ def main() -> None:
     controller = AppController(
         app_paths(),
         fake_audio(),
-        {Speaker.YOU: you[:n], Speaker.THEM: them[:n]},
+        recorded_audio({Speaker.YOU: you[:n], Speaker.THEM: them[:n]}, args.speed),
         model_override=korean_model(),
-        playback_speed=args.speed,
     )
     controller.settings.nudge_thresholds["monologue"] = 10  # nudges fire and fade during the run
     controller.window.show()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication
 import salesmirror
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
+from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.ui.application import AppController
 
 
@@ -75,9 +76,8 @@ def main() -> None:
     controller = AppController(
         app_paths(),
         fake_audio(),
-        {Speaker.YOU: you, Speaker.THEM: them},
+        recorded_audio({Speaker.YOU: you, Speaker.THEM: them}, 1.0),
         model_override=korean_model() if args.model else None,
-        playback_speed=1.0,
     )
     controller.window.show()
     sampler = QTimer(interval=1000)

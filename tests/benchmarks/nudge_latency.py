@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from salesmirror.events import Nudge, Speaker, Utterance
 from salesmirror.paths import app_paths
+from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.ui.application import AppController
 
 SAMPLES = 5 if "--quick" in sys.argv else 40
@@ -34,7 +35,9 @@ SAMPLES = 5 if "--quick" in sys.argv else 40
 def main() -> None:
     app = QApplication([])
     you, them = base_call()
-    controller = AppController(app_paths(), fake_audio(), {Speaker.YOU: you, Speaker.THEM: them})
+    controller = AppController(
+        app_paths(), fake_audio(), recorded_audio({Speaker.YOU: you, Speaker.THEM: them}, 1.0)
+    )
     controller.settings.nudge_repeat_gap_s = 0.0
     controller.settings.nudge_gap_s = 0.0
     window = controller.window
