@@ -19,6 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from salesmirror.audio.backend import AudioBackend
 from salesmirror.demo import bundled_demo
 from salesmirror.paths import app_paths
 from salesmirror.ui.application import AppController, desktop_application
@@ -26,7 +27,7 @@ from salesmirror.ui.application import AppController, desktop_application
 
 def main() -> int:
     app = desktop_application()
-    controller = AppController(app_paths())
+    controller = AppController(app_paths(), AudioBackend())  # the real sound, as the installed app
     controller.window.show()
     opened: list[str] = []
 
