@@ -18,12 +18,13 @@ from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError, load_script
 from salesmirror.coaching.targets import TALK_RATIO_AIM, TALK_RATIO_TOO_MUCH, talk_ratio_verdict
 from salesmirror.events import CaptureMode, Speaker
+from salesmirror.model_files import ModelError
 from salesmirror.paths import app_paths
 from salesmirror.sessions.call_json import session_rows_json, summary_json
 from salesmirror.sessions.export import ExportFormat
 from salesmirror.sessions.records import SessionInfo, SessionSource, SessionState
 from salesmirror.sessions.store import StoreError
-from salesmirror.speech.model_folder import ModelError, check_model_folder
+from salesmirror.speech.model_folder import check_model_folder
 from salesmirror.timefmt import clock
 
 if TYPE_CHECKING:

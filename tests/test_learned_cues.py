@@ -18,9 +18,9 @@ from salesmirror.coaching.learned_cues import LEARNED_KINDS, learned_detectors
 from salesmirror.coaching.nudges import NudgeSettings
 from salesmirror.coaching.sentence_encoder import ENCODER_FILE, SentenceEncoder
 from salesmirror.coaching.session import CoachSettings
+from salesmirror.model_files import ModelError
 from salesmirror.settings import Settings
 from salesmirror.speech.download import DownloadError, download_model
-from salesmirror.speech.model_folder import ModelError
 
 
 @pytest.fixture(scope="module")

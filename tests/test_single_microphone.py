@@ -23,10 +23,10 @@ from salesmirror.audio_format import FRAME_SAMPLES
 from salesmirror.cli import main
 from salesmirror.coaching.voice_activity import ChannelActivity
 from salesmirror.events import Nudge, Speaker, Utterance
+from salesmirror.model_files import ModelError
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.recognition import SharedModel
 from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
-from salesmirror.speech.model_folder import ModelError
 from salesmirror.speech.speaker_id import (
     VoiceAttribution,
     VoicePrint,

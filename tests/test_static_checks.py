@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 CORE_PACKAGES = ("coaching", "sessions", "pipeline", "audio", "speech")
-CORE_MODULES = ("events", "call_summary", "audio_format", "timefmt", "analysis")
+CORE_MODULES = ("events", "call_summary", "audio_format", "timefmt", "model_files", "analysis")
 
 
 @pytest.mark.parametrize(

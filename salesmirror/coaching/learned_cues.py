@@ -28,8 +28,8 @@ import numpy as np
 from salesmirror.coaching.phrases import tokenize
 from salesmirror.coaching.sentence_encoder import CUE_ENCODER_NAME, ENCODER_FILE, SentenceEncoder
 from salesmirror.coaching.utterance_cues import CueDetector
+from salesmirror.model_files import ModelError
 from salesmirror.resource_files import resource_path
-from salesmirror.speech.model_folder import ModelError
 
 LEARNED_KINDS = ("problem", "dig_deeper", "elephant")
 _EVIDENCE_WORDS = 12

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from salesmirror.speech.model_folder import ModelError, check_published_file
+from salesmirror.model_files import ModelError, check_published_file
 
 CUE_ENCODER_NAME = "cue-encoder-e5-small"
 ENCODER_FILE = "e5-small-q4.bin"

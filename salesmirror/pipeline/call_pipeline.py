@@ -26,6 +26,7 @@ from salesmirror.coaching.script import GivenSpeech
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
 from salesmirror.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
+from salesmirror.model_files import ModelError
 from salesmirror.pipeline.recognition import (
     RecognitionSkipped,
     RecognitionWorker,
@@ -41,7 +42,6 @@ from salesmirror.pipeline.single_microphone import (
 )
 from salesmirror.pipeline.speech_gate import TURN_END_S, SpeechGate
 from salesmirror.sessions.journal import SessionJournal
-from salesmirror.speech.model_folder import ModelError
 from salesmirror.speech.speaker_id import VoicesHeard
 
 # A live channel that delivers nothing for this long (a stalled device) is treated as silent so

@@ -12,8 +12,9 @@ import numpy as np
 
 from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.events import Speaker
+from salesmirror.model_files import ModelError
 from salesmirror.pipeline.speech_gate import EndOfTurn, GateOutput, ResumeAt
-from salesmirror.speech.model_folder import ModelError, load_model
+from salesmirror.speech.model_folder import load_model
 from salesmirror.speech.recognizer import ChannelRecognizer, RecognitionEvent
 
 _END = object()

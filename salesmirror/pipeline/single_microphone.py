@@ -17,7 +17,7 @@ import numpy as np
 
 from salesmirror.audio_format import FRAME_SECONDS
 from salesmirror.events import Speaker, Utterance
-from salesmirror.speech.model_folder import ModelError
+from salesmirror.model_files import ModelError
 from salesmirror.speech.speaker_id import VoiceAttribution, VoicePrint, VoicesHeard
 from salesmirror.speech.voice_encoder import VoiceEncoder
 

@@ -35,9 +35,10 @@ from salesmirror.coaching.sentence_encoder import (
     ENCODER_IN_WHEEL,
     SentenceEncoder,
 )
+from salesmirror.model_files import ModelError
 from salesmirror.paths import make_private_folder
 from salesmirror.resource_files import resource_path
-from salesmirror.speech.model_folder import ModelError, check_model_folder
+from salesmirror.speech.model_folder import check_model_folder
 from salesmirror.speech.voice_encoder import (
     VOICE_ENCODER_NAME,
     VOICE_ENCODER_WHEEL_MD5,

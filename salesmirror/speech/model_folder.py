@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sys
 import tempfile
@@ -12,14 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from salesmirror.model_files import ModelError
+
 # Files every Vosk (Kaldi nnet3) model folder has; checked before Vosk sees the folder because a
 # bad folder makes Vosk log noise and raise a bare "Failed to create a model".
 _REQUIRED = ("am/final.mdl", "conf/model.conf")
 _vosk_lock = threading.Lock()
-
-
-class ModelError(ValueError):
-    """A model folder that cannot be used; the message says which and why."""
 
 
 def check_model_folder(path: Path) -> Path:
@@ -34,21 +31,6 @@ def check_model_folder(path: Path) -> Path:
         hint = f" Did you mean {inner[0]}?" if inner else ""
         raise ModelError(f"{path} is not a Vosk model folder (missing {', '.join(missing)}).{hint}")
     return path.resolve()
-
-
-def check_published_file(path: Path, sha256: str, remedy: str) -> None:
-    """Raise ModelError unless `path` is byte for byte the published file. A damaged byte in a
-    weights file loads without complaint and gives wrong answers, which the app would show as
-    facts; a tenth of a second at load finds it."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as file:
-            while chunk := file.read(1 << 20):
-                digest.update(chunk)
-    except OSError as exc:
-        raise ModelError(f"{path} cannot be read ({exc.strerror or exc}).") from None
-    if digest.hexdigest() != sha256:
-        raise ModelError(f"{path} is damaged (it differs from the published file); {remedy}.")
 
 
 def is_model_folder(path: Path) -> bool:

@@ -36,8 +36,8 @@ import numpy as np
 
 from salesmirror.audio_format import FRAME_SAMPLES, SAMPLE_RATE
 from salesmirror.coaching.voice_activity import ChannelActivity
+from salesmirror.model_files import ModelError
 from salesmirror.paths import make_private_folder
-from salesmirror.speech.model_folder import ModelError
 from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME, VoiceEncoder
 
 MIN_ENROLMENT_S = 8.0

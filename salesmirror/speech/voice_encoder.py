@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from salesmirror.speech.model_folder import ModelError, check_published_file
+from salesmirror.model_files import ModelError, check_published_file
 from salesmirror.speech.torch_weights import WeightsError, read_legacy_checkpoint
 
 VOICE_ENCODER_NAME = "voice-encoder-ge2e"

@@ -24,6 +24,7 @@ from salesmirror.coaching.script import ScriptError
 from salesmirror.coaching.sentence_encoder import CUE_ENCODER_NAME
 from salesmirror.demo import DemoMaterial, bundled_demo, stored_material
 from salesmirror.events import CaptureMode
+from salesmirror.model_files import ModelError
 from salesmirror.paths import AppPaths, app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, PipelineListener
 from salesmirror.pipeline.call_plan import CallPlan, demo_call, live_call, recording_from_files
@@ -32,7 +33,7 @@ from salesmirror.pipeline.single_microphone import SingleMicrophoneSetup
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.store import SessionStore, StoreError
 from salesmirror.settings import load_settings, save_settings
-from salesmirror.speech.model_folder import ModelError, check_model_folder, resolve_model
+from salesmirror.speech.model_folder import check_model_folder, resolve_model
 from salesmirror.speech.speaker_id import VoicePrint
 from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME, VoiceEncoder, installed_voice_encoder
 from salesmirror.ui import theme

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushB
 from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEvent
 from salesmirror.audio_format import SAMPLE_RATE
-from salesmirror.speech.model_folder import ModelError
+from salesmirror.model_files import ModelError
 from salesmirror.speech.speaker_id import ENROLMENT_SENTENCES, VoicePrint, enroll
 from salesmirror.speech.voice_encoder import VoiceEncoder
 from salesmirror.ui.background import BackgroundTask

@@ -35,8 +35,9 @@ from salesmirror.audio.level_probe import FLOOR_DB, LevelProbe
 from salesmirror.audio.source import AudioSource
 from salesmirror.coaching.room_level import NOISY_FLOOR_DB
 from salesmirror.events import CaptureMode, Speaker
+from salesmirror.model_files import ModelError
 from salesmirror.settings import Settings
-from salesmirror.speech.model_folder import ModelError, check_model_folder, is_model_folder
+from salesmirror.speech.model_folder import check_model_folder, is_model_folder
 from salesmirror.ui.capture_privacy import LINUX_ADVICE
 from salesmirror.ui.nudge_settings import NudgeSettingsPage
 
