@@ -21,12 +21,13 @@ import numpy as np
 
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, SourceEvent
 from salesmirror.audio_format import SAMPLE_RATE
-from salesmirror.coaching.echo import EchoCanceller
 from salesmirror.coaching.script import GivenSpeech
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
 from salesmirror.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.model_files import ModelError
+from salesmirror.pipeline.channel_audio import AsDelivered, ChannelAudio, ChannelBlocks, WithoutEcho
+from salesmirror.pipeline.frame_alignment import AlignedChannels
 from salesmirror.pipeline.recognition import (
     RecognitionSkipped,
     RecognitionWorker,
@@ -44,9 +45,6 @@ from salesmirror.pipeline.speech_gate import TURN_END_S, SpeechGate
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.speaker_id import VoicesHeard
 
-# A live channel that delivers nothing for this long (a stalled device) is treated as silent so
-# the figures keep moving.
-_STALL_S = 2.0
 # Flat-out analysis may run this many blocks ahead of the analysis worker and recognisers.
 _FAST_BACKLOG_BLOCKS = 64
 # The UI reads snapshots at 10 Hz; building them more often than this is wasted work.
@@ -176,13 +174,13 @@ class CallPipeline:
             )
             for s in speakers
         }
-        self._decided: dict[Speaker, deque[bool]] = {s: deque() for s in speakers}
-        self._skipped = {s: 0 for s in speakers}  # frames a stalled channel was stepped as silent
-        self._flat_out = flat_out
         self._heard_at = {s: time.monotonic() for s in speakers}  # when each last delivered audio
+        self._aligned = AlignedChannels(
+            speakers, self._step, heard_at=self._heard_at, turns=self._turns, flat_out=flat_out
+        )
         self._open_sources = set(speakers)
         # Two streams through speakers: "them" is the reference for removing their echo from you.
-        self._echo = EchoCanceller() if cancel_echo and both else None
+        self._channels: ChannelAudio = WithoutEcho() if cancel_echo and both else AsDelivered()
         self._model = model
         self._recognizers = {
             s: RecognitionWorker(s, self._model, self._inbox.put, _FAST_BACKLOG_BLOCKS if flat_out else 0)
@@ -210,7 +208,7 @@ class CallPipeline:
 
     def start(self) -> None:
         """Start recognition, the analysis worker and capture; raises if a device cannot open."""
-        self._heard_at = dict.fromkeys(self._heard_at, time.monotonic())
+        self._heard_at.update(dict.fromkeys(self._heard_at, time.monotonic()))  # shared with _aligned
         if self.journal is not None:
             self.journal.start()
         if self._model is not None:
@@ -306,7 +304,7 @@ class CallPipeline:
             if time.monotonic() - self._published_at >= _PUBLISH_EVERY_S:
                 self._publish()
         self._join_recognizers()
-        self._drain_frames(final=True)
+        self._aligned.finish()
         if self._lines_by_voice is not None:
             self._say_all(self._lines_by_voice.finish())
         while self._script:  # lines past the end of the audio
@@ -325,19 +323,13 @@ class CallPipeline:
             self.session.on_audio_lost(speaker, self._samples_in[speaker] / SAMPLE_RATE)
         self._samples_in[speaker] += len(block.samples)
         if speaker in self._open_sources:
-            if self._echo is None:
-                self._hear(speaker, block.samples)
-            elif speaker is Speaker.YOU:
-                self._hear_you(self._echo.push_microphone(block.samples))
-            else:
-                self._hear(speaker, block.samples)
-                self._hear_you(self._echo.push_reference(block.samples))
+            self._hear_all(self._channels.push(speaker, block.samples))
         if self._credits is not None:
             self._credits.release()
 
-    def _hear_you(self, blocks: list[np.ndarray]) -> None:
-        for samples in blocks:
-            self._hear(Speaker.YOU, samples)
+    def _hear_all(self, blocks: ChannelBlocks) -> None:
+        for speaker, samples in blocks:
+            self._hear(speaker, samples)
 
     def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
         """One channel's audio, echo already removed: voice activity, recognition, figures."""
@@ -351,9 +343,8 @@ class CallPipeline:
                 worker.feed(item)
         if self._judge is not None:
             self._judge.feed(samples, decisions)
-            return
-        self._decided[speaker].extend(decisions)
-        self._drain_frames()
+        else:
+            self._aligned.decided(speaker, decisions)
 
     def _step_attributed(self, attributed: FramesAttributed) -> None:
         self._voices = attributed.voices
@@ -387,56 +378,17 @@ class CallPipeline:
             return
         if event.error:
             self._listener.on_problem(event.error)
-        if self._echo is not None:
-            ended = event.speaker is Speaker.YOU
-            self._hear_you(self._echo.flush() if ended else self._echo.end_reference())
+        self._hear_all(self._channels.end(event.speaker))
         rest = self._activity[event.speaker].flush()
         if self._judge is not None:
             self._judge.feed(np.zeros(0, dtype=np.int16), rest)
             self._judge.stop()
         else:
-            self._decided[event.speaker].extend(rest)
-            self._drain_frames()
+            self._aligned.ended(event.speaker, rest)
         self._open_sources.discard(event.speaker)
         worker = self._recognizers.get(event.speaker)
         if worker is not None:
             worker.end()
-
-    def _drain_frames(self, final: bool = False) -> None:
-        """Step the session for every frame that all open channels have decided.
-
-        The slower channel is waited for (the echo search may hold the microphone back
-        a second, a sound server may deliver in bursts). A live channel that has delivered
-        nothing for `_STALL_S` (a stalled device) is stepped as silent; decisions it delivers
-        later for those frames are dropped, never shifted, so its speech stays where it happened.
-        """
-        lanes = self._decided
-        while True:
-            for speaker, lane in lanes.items():
-                while self._skipped[speaker] and lane:
-                    lane.popleft()
-                    self._skipped[speaker] -= 1
-            ready = {s: q for s, q in lanes.items() if q or s in self._open_sources}
-            if not any(ready.values()):
-                if final and self._turns is not None:
-                    for rest in self._turns.flush():
-                        self._step(*rest)
-                return
-            lagging = [s for s, q in ready.items() if not q]
-            if lagging and not final:
-                now = time.monotonic()
-                if self._flat_out or any(now - self._heard_at[s] < _STALL_S for s in lagging):
-                    return  # wait for the slower channel
-                for speaker in lagging:
-                    self._skipped[speaker] += 1
-            you, them = lanes.get(Speaker.YOU), lanes.get(Speaker.THEM)
-            pair = (bool(you.popleft()) if you else False, bool(them.popleft()) if them else False)
-            if self._turns is not None:
-                bridged = self._turns.push(*pair)
-                if bridged is None:
-                    continue
-                pair = bridged
-            self._step(*pair)
 
     def _join_recognizers(self) -> None:
         for worker in self._recognizers.values():
