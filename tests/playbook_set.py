@@ -40,6 +40,8 @@ SPOKEN_TRAINING = ("spoken_train.tsv",)  # with the development set, what the le
 HELD_OUT = ("heldout.tsv",)
 BLIND = ("blind.tsv",)
 SPOKEN_BLIND = ("spoken_blind.tsv",)
+# Written before the heads were retrained on the grown spoken training set, scored once after.
+SPOKEN_BLIND_2 = ("spoken_blind_2.tsv",)
 CUE_ENCODER = Path(
     os.environ.get(
         "SALESMIRROR_TEST_CUE_ENCODER",
