@@ -13,9 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from salesmirror import __version__
 from salesmirror.audio.backend import AudioBackend
-from salesmirror.audio.call_audio import (
-    CallAudioProposal,
-)
+from salesmirror.audio.call_audio import CallAudioProposal
 from salesmirror.audio.decode import AudioFileError
 from salesmirror.audio.devices import AudioUnavailableError
 from salesmirror.audio.source import AudioSource
