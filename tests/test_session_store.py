@@ -78,7 +78,7 @@ def test_a_recorded_call_is_read_back_exactly_as_it_was_analysed(tmp_path: Path,
     assert [u.words for u in stored.lines] == [u.words for u in by_start]
     assert all(w.end >= w.start for u in stored.lines for w in u.words)
     # The figures over time run to the end of the call.
-    assert stored.figures[-1][0] == pytest.approx(session.now, abs=1.0)
+    assert store.figures_over_time(journal.session_id)[-1][0] == pytest.approx(session.now, abs=1.0)
 
 
 def test_a_timed_script_is_stored_with_its_nudges_and_evidence(tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_a_call_killed_mid_way_is_recovered_up_to_two_seconds_before_the_kill(tm
     finished_before = [s for s in reference.session.talk.segments if s.end <= horizon]
     assert finished_before, "the call should have speech in its first seconds"
     assert [s for s in stored.segments if s.end <= horizon] == finished_before
-    assert stored.figures[-1][0] >= horizon
+    assert store.figures_over_time(row.id)[-1][0] >= horizon
     assert stored.row.figures is not None and stored.row.figures.duration_s >= horizon - 1.0
     # A recovered session is a session like any other.
     assert "recovered" in store.notices[0]

@@ -93,7 +93,6 @@ class StoredSession:
     segments: list[Segment]
     lines: list[Utterance]
     nudges: list[Nudge]
-    figures: list[tuple[float, CallFigures]]  # (session time, figures) about once a second
     audio_lost: list[AudioLoss] = field(default_factory=list)  # where a device fell behind
 
     def audio_lost_notice(self) -> str:

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from salesmirror.call_summary import CallNotes
+from salesmirror.call_summary import CallFigures, CallNotes
 from salesmirror.events import AudioLoss, CaptureMode, Nudge, Segment, Speaker, Utterance, Word
 from salesmirror.paths import make_private_folder
 from salesmirror.sessions.call_json import read_figures
@@ -338,19 +338,23 @@ class SessionStore:
                 (session_id,),
             )
         ]
-        figures = [
-            (t, read_figures(values)[0])
-            for t, values in self._read(
-                "SELECT t, figures FROM figures WHERE session_id = ? ORDER BY t", (session_id,)
-            )
-        ]
         audio_lost = [
             AudioLoss(t, Speaker(speaker))
             for t, speaker in self._read(
                 "SELECT t, speaker FROM audio_lost WHERE session_id = ? ORDER BY t", (session_id,)
             )
         ]
-        return StoredSession(row, segments, lines, nudges, figures, audio_lost)
+        return StoredSession(row, segments, lines, nudges, audio_lost)
+
+    def figures_over_time(self, session_id: int) -> list[tuple[float, CallFigures]]:
+        """The figures as they stood about once a second (session time, figures). Read apart from
+        `load`: an hour is 3,600 of them, which opening a replay does not need."""
+        return [
+            (t, read_figures(values)[0])
+            for t, values in self._read(
+                "SELECT t, figures FROM figures WHERE session_id = ? ORDER BY t", (session_id,)
+            )
+        ]
 
     def recent(
         self, limit: int = 10, until: datetime | None = None, with_demos: bool = False
