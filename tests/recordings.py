@@ -8,7 +8,11 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.coaching.talk_time import TalkTimeTracker
+from salesmirror.events import CaptureMode, Speaker
+from salesmirror.pipeline.call_plan import CallPlan
+from salesmirror.sessions.records import SessionSource
 
 DATA = Path(__file__).parent / "data"
 CONVERSATIONS = DATA / "conversations"
@@ -60,6 +64,15 @@ def make_call(name: str, you_speaker: str | None = None) -> tuple[np.ndarray, np
     you_turns = [t for t in turns if t.speaker == you]
     them_turns = [t for t in turns if t.speaker == them]
     return keep_turns(audio, you_turns), keep_turns(audio, them_turns), turns
+
+
+def recorded_audio(tracks: dict[Speaker, np.ndarray], speed: float | None) -> CallPlan:
+    """A call plan for recordings already in memory, as the window plays an opened recording."""
+    return CallPlan(
+        SessionSource.RECORDING,
+        CaptureMode.SEPARATE_TRACKS,
+        lambda: [FilePlayback(dict(tracks), speed=speed)],
+    )
 
 
 def write_call(name: str, folder: Path, you_speaker: str | None = None) -> tuple[Path, Path]:
@@ -120,8 +133,6 @@ def predicted_tenths(segments, speaker, n: int) -> np.ndarray:
 
 def frames_right(segments, turns: list[Turn], you: str, them: str, n: int) -> float:
     """Share of n 100 ms frames where the app's you/them labels both match the human turns."""
-    from salesmirror.events import Speaker
-
     duration = n / 10
     you_right = predicted_tenths(segments, Speaker.YOU, n) == reference_tenths(turns, you, duration)
     them_right = predicted_tenths(segments, Speaker.THEM, n) == reference_tenths(turns, them, duration)

@@ -10,7 +10,7 @@ import pytest
 from fake_portaudio import LAPTOP, FakePortAudio, fake_audio
 from locks import hold_lock
 from PySide6.QtCore import Qt
-from recordings import make_call
+from recordings import make_call, recorded_audio
 from room_noise import add_noise, at_dbfs, with_floor
 
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
@@ -18,7 +18,6 @@ from salesmirror.audio.source import BLOCK_SAMPLES
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import Recognition
-from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.settings import load_settings
 from salesmirror.ui.application import AppController
 from salesmirror.ui.settings_dialog import SettingsDialog

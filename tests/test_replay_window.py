@@ -10,7 +10,7 @@ import pytest
 from fake_portaudio import fake_audio
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from recordings import TWO_SPEAKER_CALLS, make_call, read_rttm, speakers_by_talk_time
+from recordings import TWO_SPEAKER_CALLS, make_call, read_rttm, recorded_audio, speakers_by_talk_time
 from room_noise import with_floor
 
 from salesmirror.analysis import analyze_script
@@ -25,7 +25,6 @@ from salesmirror.coaching.targets import scorecard
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
-from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.sessions.export import ExportFormat
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo, SessionSource

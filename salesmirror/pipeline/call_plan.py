@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from salesmirror.audio.backend import AudioBackend
 from salesmirror.audio.call_audio import capture_mode
 from salesmirror.audio.decode import AudioFileError, AudioStream
@@ -153,15 +151,6 @@ def recording_from_files(paths: list[Path], you_first: bool, speed: float | None
         raise AudioFileError("Choose one recording with two channels, or two recordings: yours and theirs.")
     you, them = paths if you_first else paths[::-1]
     return recorded_pair({Speaker.YOU: you, Speaker.THEM: them}, speed)
-
-
-def recorded_audio(tracks: dict[Speaker, np.ndarray], speed: float | None) -> CallPlan:
-    """Recordings already decoded (a test's material, or `salesmirror --you/--them`)."""
-    return CallPlan(
-        SessionSource.RECORDING,
-        CaptureMode.SEPARATE_TRACKS,
-        lambda: [FilePlayback(dict(tracks), speed=speed)],
-    )
 
 
 def demo_call(

@@ -17,10 +17,10 @@ from _calls import base_call, korean_model
 from fake_portaudio import fake_audio
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from recordings import recorded_audio
 
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
-from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.ui.application import AppController
 
 TICK_MS = 5

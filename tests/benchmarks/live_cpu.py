@@ -25,11 +25,11 @@ from _calls import korean_model, noisy_call
 from fake_portaudio import fake_audio
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from recordings import recorded_audio
 
 import salesmirror
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
-from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.ui.application import AppController
 
 

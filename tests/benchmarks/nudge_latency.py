@@ -23,10 +23,10 @@ os.environ.setdefault("SALESMIRROR_HOME", "/tmp/salesmirror-bench")
 from _calls import base_call
 from fake_portaudio import fake_audio
 from PySide6.QtWidgets import QApplication
+from recordings import recorded_audio
 
 from salesmirror.events import Nudge, Speaker, Utterance
 from salesmirror.paths import app_paths
-from salesmirror.pipeline.call_plan import recorded_audio
 from salesmirror.ui.application import AppController
 
 SAMPLES = 5 if "--quick" in sys.argv else 40
