@@ -427,6 +427,8 @@ def test_the_window_says_what_the_single_microphone_split_rests_on(qtbot, voice_
             window.stop()
         assert window.voices_notice.text() == (
             "One microphone: only your voice heard so far, so all talk counts as yours"
-        )
+        )  # it stays beside the call's figures after the call...
+        window.clear_call()
+        assert not window.voices_notice.isVisible()  # ...and goes with them
     finally:
         controller.shutdown()

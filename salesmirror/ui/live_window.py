@@ -452,6 +452,7 @@ class LiveWindow(QWidget):
         self._monologue_limit_s = pipeline.session.settings.nudges.threshold("monologue") or 90.0
         self.transcript.clear_lines()
         self._set_partial("")
+        self._clear_notices()
         self.replay_button.hide()
         self.keeping_audio.setVisible(self.session.keeps_audio)
         self.start_button.setChecked(True)
@@ -498,8 +499,16 @@ class LiveWindow(QWidget):
         self.banner.hide()
         self.transcript.clear_lines()
         self._set_partial("")
+        self._clear_notices()
         self.start_button.setChecked(False)
         self.start_button.setText("Start")
+
+    def _clear_notices(self) -> None:
+        """The notices speak of one call's figures (they stay up after it ends, beside them): a
+        new call, or an empty window, starts without them."""
+        self._show_noise(())
+        self._show_voices(None)
+        self._show_dropped(0)
 
     def replay_last_call(self) -> None:
         session_id = self.session.last_session_id
