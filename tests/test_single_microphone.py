@@ -432,3 +432,43 @@ def test_the_window_says_what_the_single_microphone_split_rests_on(qtbot, voice_
         assert not window.voices_notice.isVisible()  # ...and goes with them
     finally:
         controller.shutdown()
+
+
+def test_a_one_channel_recording_opened_in_the_window_is_split_by_your_voice(
+    qtbot, voice_encoder_folder, mee012, tmp_path
+):
+    """⋯ → Open a recording… refused every one-channel file, though `analyze --mono` splits one
+    by the enrolled voice. Without an enrolled voice the window still says why it cannot; with
+    one, the file plays as a single-microphone call and is stored as one."""
+    from salesmirror.paths import app_paths
+    from salesmirror.sessions.store import SessionStore
+    from salesmirror.speech.voice_encoder import VOICE_ENCODER_NAME
+    from salesmirror.ui.application import AppController
+
+    mix = tmp_path / "laptop microphone.wav"
+    soundfile.write(str(mix), with_floor(_mix("ami_dev00")), RATE)
+    paths = app_paths()
+    controller = AppController(paths, fake_audio(), playback_speed=8.0)
+    qtbot.addWidget(controller.window)
+    window = controller.window
+    try:
+        controller.open_recording([mix])
+        assert not controller.session.running
+        assert "only your voice could tell you from them" in window.audio_notice.text()
+
+        paths.models_dir.mkdir(parents=True, exist_ok=True)
+        (paths.models_dir / VOICE_ENCODER_NAME).symlink_to(voice_encoder_folder.resolve())
+        mee012.save(paths.voiceprint_file)
+        with qtbot.waitSignal(controller.session.finished, timeout=120_000):
+            controller.open_recording([mix])
+            assert "one microphone" in window.status.text()
+        assert window.voices_notice.text().startswith("One microphone: your voice and another")
+        store = SessionStore(paths.sessions_dir)
+        [row] = store.sessions()
+        stored = store.load(row.id)
+        store.close()
+        assert (row.source, row.mode, row.devices) == ("recording", "single microphone", {"mix": mix.name})
+        heard = {segment.speaker for segment in stored.segments}
+        assert heard == {Speaker.YOU, Speaker.THEM}
+    finally:
+        controller.shutdown()

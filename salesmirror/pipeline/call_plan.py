@@ -142,10 +142,36 @@ def two_channel_recording(path: Path, speed: float | None) -> CallPlan:
     )
 
 
-def recording_from_files(paths: list[Path], you_first: bool, speed: float | None) -> CallPlan:
+def one_microphone_recording(path: Path, speed: float | None) -> CallPlan:
+    """One channel that heard both sides (a laptop's microphone in a room): who speaks when is
+    told by your enrolled voice, as in a live single-microphone call."""
+    AudioStream(path).close()  # a clear error now, not when the call starts
+    return CallPlan(
+        SessionSource.RECORDING,
+        CaptureMode.SINGLE_MICROPHONE,
+        lambda: [FilePlayback.from_files({Speaker.YOU: path}, speed=speed)],
+        devices={"mix": path.name},
+    )
+
+
+def recording_from_files(
+    paths: list[Path], you_first: bool, speed: float | None, voice_enrolled: bool = False
+) -> CallPlan:
     """What the user opened: one file with two channels, or two files (`you_first`: the first is
-    yours). Raises AudioFileError with the reason for anything else."""
+    yours), or, once your voice is enrolled, one file with one channel that heard both sides.
+    Raises AudioFileError with the reason for anything else."""
     if len(paths) == 1:
+        probe = AudioStream(paths[0])
+        channels = probe.channels
+        probe.close()
+        if channels == 1 and voice_enrolled:
+            return one_microphone_recording(paths[0], speed)
+        if channels == 1:
+            raise AudioFileError(
+                f"{paths[0].name} has one channel, so only your voice could tell you from them: "
+                "enrol it (Settings → Your voice) and open it again, or choose a recording with two "
+                "channels (you left, them right), or two files, yours and theirs."
+            )
         return two_channel_recording(paths[0], speed)
     if len(paths) != 2:
         raise AudioFileError("Choose one recording with two channels, or two recordings: yours and theirs.")

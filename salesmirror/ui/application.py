@@ -197,7 +197,9 @@ class AppController(QObject):
             if you_first is None:
                 return
         try:
-            plan = recording_from_files(paths, you_first is not False, self.playback_speed)
+            plan = recording_from_files(
+                paths, you_first is not False, self.playback_speed, voice_enrolled=self._voice_enrolled()
+            )
         except AudioFileError as exc:
             self.window.explain_audio_problem(str(exc))
             return
@@ -319,6 +321,8 @@ class AppController(QObject):
         if self.demo_mode is not None:
             return f"{self.demo_mode.material.title} (demo)"
         if self.recording is not None:
+            if self.recording.mode is CaptureMode.SINGLE_MICROPHONE:
+                return "recorded call, one microphone (split by your voice)"
             return "recorded call"
         mode = self.capture_mode()
         return f"{mode} — {mode.explanation}"
@@ -335,6 +339,15 @@ class AppController(QObject):
         except ModelError as exc:
             self.window.explain_audio_problem(f"{exc} Everything you hear counts as you.")
             return None
+
+    def _voice_enrolled(self) -> bool:
+        """Could a one-microphone call be split by voice now: your voice enrolled, the encoder
+        installed?"""
+        try:
+            installed_voice_encoder(self.paths.models_dir)
+        except ModelError:
+            return False
+        return self.paths.voiceprint_file.exists()
 
     def _voice_encoder_factory(self) -> Callable[[], VoiceEncoder]:
         """Checks now (clear errors), loads later (in the worker that uses it)."""
