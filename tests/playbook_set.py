@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from salesmirror.coaching.phrases import looks_like_question
 from salesmirror.coaching.utterance_cues import (
     agenda_detector,
@@ -42,6 +44,13 @@ BLIND = ("blind.tsv",)
 SPOKEN_BLIND = ("spoken_blind.tsv",)
 # Written before the heads were retrained on the grown spoken training set, scored once after.
 SPOKEN_BLIND_2 = ("spoken_blind_2.tsv",)
+# Written before the heads were retrained on the training set grown on 2 December 2026, scored once after.
+SPOKEN_BLIND_3 = ("spoken_blind_3.tsv",)
+# Cosine between the sentence encoder's vectors of two recognised lines above which one is a close
+# rewording of the other. The sets are written by the same hands, so a blind line can echo a
+# training line ("we're launching a subscription model in the spring"); such lines say little
+# about wording the detector has never seen.
+REWORDING = 0.93
 CUE_ENCODER = Path(
     os.environ.get(
         "SALESMIRROR_TEST_CUE_ENCODER",
@@ -59,6 +68,22 @@ def load_set(names: tuple[str, ...] = DEVELOPMENT) -> list[Labelled]:
             speaker, labels, text = line.split("\t")
             rows.append(Labelled(speaker, frozenset(labels.split(",")) - {"-"}, text))
     return rows
+
+
+def unlike_training(
+    rows: list[Labelled], encode: Callable[[str], np.ndarray], trained: list[Labelled] | None = None
+) -> list[Labelled]:
+    """The customer lines of `rows` that are no close rewording of any customer line the heads
+    were trained on (see REWORDING; `trained` defaults to the whole training set): what "wording
+    the detector has never seen" means here."""
+    if trained is None:
+        trained = load_set((*DEVELOPMENT, *SPOKEN_TRAINING))
+    known = np.stack([encode(as_recognised(row.text)) for row in trained if row.speaker == "them"])
+    return [
+        row
+        for row in rows
+        if row.speaker == "them" and float(np.max(known @ encode(as_recognised(row.text)))) < REWORDING
+    ]
 
 
 def as_recognised(text: str) -> str:

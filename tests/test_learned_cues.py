@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from model_server import serve
-from playbook_set import BLIND, HELD_OUT, PLAYBOOK_DATA, detectors, load_set, score
+from playbook_set import BLIND, HELD_OUT, PLAYBOOK_DATA, Labelled, detectors, load_set, score, unlike_training
 
 from salesmirror.analysis import analyze_script
 from salesmirror.coaching.learned_cues import LEARNED_KINDS, learned_detectors
@@ -127,3 +127,17 @@ def test_the_model_manager_installs_the_wheel_checked_by_its_hash(cue_encoder_fo
     assert "MIT" in (folder / "LICENSE").read_text(encoding="utf-8")
     found = learned_detectors(folder)
     assert found is not None and set(found) == set(LEARNED_KINDS)
+
+
+def test_new_wording_leaves_out_close_rewordings_of_training_lines(encoder):
+    """The benchmark's "new wording only": a blind line that echoes a training line ("we're
+    launching a subscription model in the spring") says little about wording never seen."""
+    echo = Labelled("them", frozenset({"dig_deeper"}), "we're launching a subscription version in the spring")
+    new = Labelled("them", frozenset({"problem"}), "the ferry to the island only runs twice a week in winter")
+    trained = [
+        row
+        for row in load_set(("spoken_train.tsv",))
+        if "subscription" in row.text or "ferry" in row.text or "warehouse" in row.text
+    ]
+    assert any("subscription model" in row.text for row in trained)
+    assert unlike_training([echo, new], encoder.encode, trained) == [new]

@@ -7,8 +7,11 @@ detector (sentence encoder and logistic heads), on the labelled sets of tests/da
 - blind: written after the lists' tuning, scored once;
 - spoken blind: customer lines as recognisers deliver them, written after the learned detector's
   design was fixed and never trained on, scored once at the end;
-- spoken blind 2: the same, written before the heads were retrained on a grown training set and
-  scored once after.
+- spoken blind 2 and 3: the same, each written before the heads were retrained on a grown training
+  set and scored once after.
+
+With the learned detector installed, each spoken blind set is scored again on its lines that are no
+close rewording of a training line (`unlike_training`): new wording only.
 
 Each as written, as recognised (lower case, no punctuation), and with simulated word errors at 10 %
 and 20 %. Then the milliseconds per utterance and the model's size, and the nudges fired on the two
@@ -34,15 +37,18 @@ from playbook_set import (
     PLAYBOOK_DATA,
     SPOKEN_BLIND,
     SPOKEN_BLIND_2,
+    SPOKEN_BLIND_3,
     SPOKEN_TRAINING,
+    Labelled,
     detectors,
     learned_detectors_or_none,
     load_set,
     score,
+    unlike_training,
 )
 
 from salesmirror.analysis import analyze_script
-from salesmirror.coaching.learned_cues import LEARNED_KINDS
+from salesmirror.coaching.learned_cues import LEARNED_KINDS, shared_encoder
 from salesmirror.coaching.nudges import NudgeSettings
 from salesmirror.coaching.session import CoachSettings
 from salesmirror.timefmt import clock
@@ -53,6 +59,7 @@ SETS = {
     "blind": BLIND,
     "spoken blind": SPOKEN_BLIND,
     "spoken blind 2": SPOKEN_BLIND_2,
+    "spoken blind 3": SPOKEN_BLIND_3,
 }
 FORMS = {
     "written": (False, 0.0),
@@ -60,6 +67,18 @@ FORMS = {
     "10 % errors": (True, 0.1),
     "20 % errors": (True, 0.2),
 }
+
+
+def print_table(title: str, rows: list[Labelled], chosen: dict, forms: dict[str, tuple[bool, float]]) -> None:
+    print(f"\n{title}: precision / recall")
+    print(f"  {'kind':11} {'detector':9}" + "".join(f" {form:>13}" for form in forms))
+    for kind in LEARNED_KINDS:
+        for label, detect in chosen.items():
+            cells = []
+            for recognised, errors in forms.values():
+                s = score(rows, recognised, errors, {kind: detect[kind]})[kind]
+                cells.append(f"{s.precision:.2f} / {s.recall:.2f}")
+            print(f"  {kind:11} {label:9}" + "".join(f" {cell:>13}" for cell in cells))
 
 
 def main() -> None:
@@ -77,15 +96,11 @@ def main() -> None:
     forms = dict(list(FORMS.items())[:2]) if quick else FORMS
     for name, files in sets.items():
         rows = [row for row in load_set(files) if row.speaker == "them"]
-        print(f"\n{name} set ({len(rows)} customer lines): precision / recall")
-        print(f"  {'kind':11} {'detector':9}" + "".join(f" {form:>13}" for form in forms))
-        for kind in LEARNED_KINDS:
-            for label, detect in chosen.items():
-                cells = []
-                for recognised, errors in forms.values():
-                    s = score(rows, recognised, errors, {kind: detect[kind]})[kind]
-                    cells.append(f"{s.precision:.2f} / {s.recall:.2f}")
-                print(f"  {kind:11} {label:9}" + "".join(f" {cell:>13}" for cell in cells))
+        print_table(f"{name} set ({len(rows)} customer lines)", rows, chosen, forms)
+        if learned is not None and name.startswith("spoken blind"):
+            unseen = unlike_training(rows, shared_encoder(CUE_ENCODER).encode)
+            title = f"{name}, new wording only ({len(unseen)} of {len(rows)} lines)"
+            print_table(title, unseen, chosen, forms)
     if learned is not None:
         rows = load_set(SPOKEN_BLIND)
         detector = learned["problem"]
