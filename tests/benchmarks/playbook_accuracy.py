@@ -22,6 +22,7 @@ whole-call scripts with each detector.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 
@@ -94,11 +95,13 @@ def main() -> None:
         print(f"(no cue model in {CUE_ENCODER}: phrase lists only; `make test` fetches it)")
     sets = dict(list(SETS.items())[:1]) if quick else SETS
     forms = dict(list(FORMS.items())[:2]) if quick else FORMS
+    # Each spoken blind set is compared with every training line: encode each text once.
+    encode = functools.cache(shared_encoder(CUE_ENCODER).encode) if learned is not None else None
     for name, files in sets.items():
         rows = [row for row in load_set(files) if row.speaker == "them"]
         print_table(f"{name} set ({len(rows)} customer lines)", rows, chosen, forms)
-        if learned is not None and name.startswith("spoken blind"):
-            unseen = unlike_training(rows, shared_encoder(CUE_ENCODER).encode)
+        if encode is not None and name.startswith("spoken blind"):
+            unseen = unlike_training(rows, encode)
             title = f"{name}, new wording only ({len(unseen)} of {len(rows)} lines)"
             print_table(title, unseen, chosen, forms)
     if learned is not None:
