@@ -168,16 +168,18 @@ def score(
     chosen: dict[str, tuple[str | None, Callable[[str], bool]]] | None = None,
 ) -> dict[str, Score]:
     """Precision and recall per kind, of the phrase-list detectors or of `chosen` ones, on the
-    lines as written or as recognised (optionally with simulated word errors)."""
-    scores: dict[str, Score] = {}
-    for kind, (speaker, detect) in (chosen or detectors()).items():
-        s = Score(misses=[], false_alarms=[])
-        for number, row in enumerate(rows):
+    lines as written or as recognised (optionally with simulated word errors). Each line is asked
+    of every kind in turn, so a learned detector encodes it once for all of them."""
+    chosen = chosen or detectors()
+    scores = {kind: Score(misses=[], false_alarms=[]) for kind in chosen}
+    for number, row in enumerate(rows):
+        text = as_recognised(row.text) if recognised or word_errors else row.text
+        if word_errors:
+            text = with_word_errors(text, word_errors, number)
+        for kind, (speaker, detect) in chosen.items():
             if speaker is not None and row.speaker != speaker:
                 continue
-            text = as_recognised(row.text) if recognised or word_errors else row.text
-            if word_errors:
-                text = with_word_errors(text, word_errors, number)
+            s = scores[kind]
             expected, found = kind in row.labels, detect(text)
             s.positives += expected
             s.negatives += not expected
@@ -187,5 +189,4 @@ def score(
                 s.misses.append(text)  # type: ignore[union-attr]
             elif found and not expected:
                 s.false_alarms.append(text)  # type: ignore[union-attr]
-        scores[kind] = s
     return scores

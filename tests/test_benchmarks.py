@@ -22,7 +22,7 @@ EXPECTED = {
     "live_cpu.py": "of one core",
     "memory_hour.py": "RSS",
     "nudge_latency.py": "nudge painted",
-    "playbook_accuracy.py": "development set",
+    "playbook_accuracy.py": "held-out set",
     "room_noise.py": "seconds counted as you",
     "session_store.py": "Searching stored transcripts",
     "single_microphone.py": "processor time per minute",
