@@ -61,7 +61,7 @@ run: $(BIN)/salesmirror | gui-check
 	$(BIN)/salesmirror $(ARGS)
 
 test: $(VENV)/.test-deps $(VOICE_ENCODER)/pretrained.pt $(CUE_ENCODER)/e5-small-q4.bin
-	QT_QPA_PLATFORM=offscreen SALESMIRROR_TEST_VOICE_ENCODER=$(VOICE_ENCODER) SALESMIRROR_TEST_CUE_ENCODER=$(CUE_ENCODER) $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen SALESMIRROR_TEST_VOICE_ENCODER=$(VOICE_ENCODER) SALESMIRROR_TEST_CUE_ENCODER=$(CUE_ENCODER) $(BIN)/python -m pytest -n auto
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check salesmirror tests installers resources
