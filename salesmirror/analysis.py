@@ -92,7 +92,7 @@ def analyze_single_microphone(
 
     mixed, enrolled = AudioStream(mix), load_audio(enrolment)
     encoder = VoiceEncoder(voice_encoder_path)
-    session = CoachingSession(settings, observer=journal)
+    session = CoachingSession((settings or CoachSettings()).on_one_channel(), observer=journal)
     if journal is not None:
         journal.start()
     try:

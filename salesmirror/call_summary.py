@@ -17,7 +17,8 @@ class CallMetrics:
     """The figures behind the nudges, each of which the summary card sets against a target.
 
     A word-based figure is None without words (no speech model, no script), where 0 would read as
-    a verdict on the call; a pause or pace is None until the call has had one.
+    a verdict on the call; a pause or pace is None until the call has had one, and patience and
+    interruptions are None where both voices share one channel (not heard there).
     """
 
     talk_ratio_you: float | None
@@ -26,7 +27,7 @@ class CallMetrics:
     longest_customer_story_s: float
     questions_asked: int | None
     patience_s: float | None
-    interruptions: int
+    interruptions: int | None
     words_per_minute: int | None
 
 

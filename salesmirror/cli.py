@@ -434,7 +434,7 @@ def format_summary(summary: CallSummary) -> str:
             f"Longest story      {clock(metrics.longest_customer_story_s)}  (theirs: longer is better)",
             f"Questions asked    {_or_why(metrics.questions_asked)}",
             f"Patience           {patience}  (pause before you answer)",
-            f"Interruptions      {metrics.interruptions}",
+            f"Interruptions      {'—' if metrics.interruptions is None else metrics.interruptions}",
             f"Pace               {_or_why(metrics.words_per_minute, ' words a minute')}",
         ]
     for label, note in (

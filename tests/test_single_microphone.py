@@ -201,6 +201,11 @@ def test_analyze_mono_with_enrolment(voice_encoder_folder, tmp_path: Path, capsy
     result = json.loads(capsys.readouterr().out)
     assert result["attribution"].startswith("single microphone")
     assert result["talk_ratio_you"] == pytest.approx(0.28, abs=0.08)  # MEE012 speaks ~28 %
+    # One channel cannot hear the pause before you answer (the voice-activity bridge joins the
+    # turns) nor both talking at once: no figure, rather than a 0.0 s that fires "Pause before
+    # you answer" on every reply.
+    assert result["metrics"]["patience_s"] is None and result["metrics"]["interruptions"] is None
+    assert not [n for n in result["nudges"] if n["kind"] in ("patience", "interrupt")]
 
     assert main(["analyze", "--mono", str(tmp_path / "me.wav")]) == 2
     assert "--mono and --enroll go together" in capsys.readouterr().err
@@ -223,6 +228,8 @@ def test_live_single_microphone_call_through_the_pipeline(encoder, mee012):
     assert figures.t == pytest.approx(30, abs=0.1)  # every frame released, in order
     assert figures.ratio_you == pytest.approx(0.28, abs=0.15)
     assert pipeline.latest().voices is VoicesHeard.YOURS_AND_ANOTHER  # said on screen
+    metrics = pipeline.session.metrics()  # not heard on one channel: no figure, not 0
+    assert metrics.patience_s is None and metrics.interruptions is None
 
 
 class _NudgeCollector(ProblemCollector):

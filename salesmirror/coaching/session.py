@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from salesmirror.call_summary import CallFigures, CallMetrics, CallNotes, CallSummary
@@ -19,6 +19,10 @@ class CoachSettings:
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
     # A stored call played again: its own nudges at their moments, instead of coaching anew.
     recorded_nudges: tuple[Nudge, ...] | None = None
+
+    def on_one_channel(self) -> CoachSettings:
+        """These settings for a call whose two voices share one channel (TalkTimeSettings.one_channel)."""
+        return replace(self, talk_time=replace(self.talk_time, one_channel=True))
 
 
 NudgeListener = Callable[[Nudge], None]
@@ -119,7 +123,7 @@ class CoachingSession:
             longest_customer_story_s=round(self.talk.longest_story_s, 2),
             questions_asked=self.spoken.questions,
             patience_s=_rounded(pause, 2),
-            interruptions=self.talk.turns.interruptions,
+            interruptions=self.talk.turns.interruptions if self.talk.turns.measured else None,
             words_per_minute=None if pace is None else round(pace),
         )
 

@@ -29,6 +29,11 @@ class TalkTimeSettings:
     interruption_s: float = 1.0
     # A pause longer than this before you answer is a new topic, not a measure of patience.
     turn_pause_max_s: float = 5.0
+    # Both voices on one channel (a single microphone): each moment gets one speaker, and the
+    # voice-activity bridge fills pauses under 0.7 s whoever spoke on either side of them, so the
+    # pause before you answer and talking over each other are not heard. Patience and
+    # interruptions are then not measured: a figure of 0 would be a verdict the call did not earn.
+    one_channel: bool = False
 
 
 def talk_ratio(you_seconds: float, them_seconds: float) -> float | None:
@@ -126,7 +131,14 @@ class _TurnTaking:
         self._their_turn_end: float | None = None
         self._candidate: float | None = None  # when your possibly interrupting run started
 
+    @property
+    def measured(self) -> bool:
+        """Can turn-taking be heard at all (not with both voices on one channel)?"""
+        return not self._settings.one_channel
+
     def step(self, t: float, end: float, you: _RunTracker, them: _RunTracker) -> None:
+        if not self.measured:
+            return
         limit = self._settings.interruption_s
         you_started = you.run_start == t
         their_turn_ended = them.run_start is None and bool(them.segments) and them.segments[-1].end == t

@@ -154,6 +154,8 @@ class CallPipeline:
         self._sources = sources
         self._listener = listener
         self.journal = journal
+        if single_microphone is not None:
+            settings = (settings or CoachSettings()).on_one_channel()
         self.session = CoachingSession(settings, on_nudge=listener.on_nudge, observer=journal)
         self._inbox: queue.Queue[_InboxMessage] = queue.Queue()
         self._credits = threading.Semaphore(_FAST_BACKLOG_BLOCKS) if flat_out else None

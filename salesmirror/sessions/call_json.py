@@ -116,7 +116,7 @@ def _read_metrics(raw: Mapping[str, object]) -> CallMetrics:
         longest_customer_story_s=_number(raw, "longest_customer_story_s") or 0.0,
         questions_asked=None if questions is None else int(questions),
         patience_s=_number(raw, "patience_s"),
-        interruptions=0 if interruptions is None else int(interruptions),
+        interruptions=None if interruptions is None else int(interruptions),
         words_per_minute=None if pace is None else int(pace),
     )
 
