@@ -79,3 +79,24 @@ def test_pace_is_words_per_minute_of_your_recognised_speech(tmp_path: Path):
     m = metrics(tmp_path, [(0, 30, "you", words), (31, 34, "them", "Okay.")])
     assert m.words_per_minute == 150
     assert metrics(tmp_path, [(0, 2, "you", "Too short to judge.")]).words_per_minute is None
+
+
+@pytest.mark.parametrize(
+    ("call_s", "story_s", "verdict"),
+    [
+        (90, 16, "good"),
+        (90, 14, "fair"),  # was poor: fair began at 20 s, above good in a 90-second call
+        (90, 4, "poor"),
+        (600, 60, "good"),
+        (600, 20, "fair"),
+        (600, 19, "poor"),
+    ],
+)
+def test_their_longest_story_is_judged_against_the_length_of_the_call(call_s, story_s, verdict):
+    from salesmirror.call_summary import CallFigures, CallMetrics
+    from salesmirror.coaching.targets import scorecard
+
+    metrics = CallMetrics(0.4, 0.4, 30.0, story_s, None, None, 0, None)
+    figures = CallFigures(call_s, 0.4 * call_s, 0.6 * call_s, 0.4, 30.0, metrics)
+    [story] = [s for s in scorecard(figures) if s.target.key == "longest_customer_story_s"]
+    assert story.verdict == verdict

@@ -57,7 +57,10 @@ def _monologue(value: float, _length: float) -> Verdict:
 
 
 def _story(value: float, length: float) -> Verdict:
-    return "good" if value >= min(60.0, length / 6) else "fair" if value >= 20 else "poor"
+    """A minute of their story is good in a long call, a sixth of a short one; a third of that is
+    fair (a fixed 20 s made every story under 20 s poor in a call too short to be good at 15)."""
+    good = min(60.0, length / 6)
+    return "good" if value >= good else "fair" if value >= good / 3 else "poor"
 
 
 def _questions(value: float, length: float) -> Verdict:
