@@ -194,6 +194,9 @@ class CallPipeline:
         # One microphone hearing both sides: its speech is judged against your enrolled voice.
         self._judge = VoiceJudge(single_microphone, self._inbox.put) if single_microphone else None
         self._voices = VoicesHeard.NOT_YET if single_microphone else None
+        # One microphone: its voice activity cannot say whose voice it hears, so the lights show
+        # the judge's latest (you, them), as far behind as the figures.
+        self._judged_now = (False, False)
         self._lines_by_voice = LinesByVoice() if single_microphone else None
         # Words from a timed script (a demo, or trainers' material): each line reaches the session
         # when the audio reaches its end, as a recogniser's final result would.
@@ -350,6 +353,8 @@ class CallPipeline:
 
     def _step_attributed(self, attributed: FramesAttributed) -> None:
         self._voices = attributed.voices
+        if attributed.frames:
+            self._judged_now = attributed.frames[-1]
         for you, them in attributed.frames:
             self._step(you, them)
         if self._lines_by_voice is not None:
@@ -426,5 +431,7 @@ class CallPipeline:
         )
 
     def _speaking(self, speaker: Speaker) -> bool:
+        if self._judge is not None:
+            return self._judged_now[0 if speaker is Speaker.YOU else 1]
         activity = self._activity.get(speaker)
         return activity is not None and speaker in self._open_sources and activity.in_speech
