@@ -432,6 +432,47 @@ def test_the_pointer_never_crosses_the_percentage(qtbot, size):
     assert dial.number.bottom() <= dial.under.top()  # the number and its caption do not overlap
 
 
+def test_the_gauge_repaints_only_when_what_it_shows_changes_and_refits_to_its_size_and_font(qtbot):
+    """The window hands the gauge new figures 20 times a second; it repainted (and refitted its
+    font) every time, the largest part of the GUI thread's work during a call."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
+
+    class CountingGauge(TalkRatioGauge):
+        paints = 0
+
+        def paintEvent(self, event):  # noqa: N802 (Qt's name)
+            CountingGauge.paints += 1
+            super().paintEvent(event)
+
+    gauge = CountingGauge()
+    qtbot.addWidget(gauge)
+    gauge.resize(320, 190)
+    gauge.show()
+    qtbot.waitExposed(gauge)
+
+    def paints_after(recent: float, overall: float) -> int:
+        before = CountingGauge.paints
+        gauge.set_ratios(recent, overall)
+        QApplication.processEvents()
+        return CountingGauge.paints - before
+
+    assert paints_after(0.5, 0.5) == 1
+    assert paints_after(0.5001, 0.5001) == 0  # the pointer moves less than a pixel
+    assert gauge.recent == 0.5001  # the figure itself is kept exactly
+    assert paints_after(0.52, 0.5001) == 1
+    assert paints_after(0.52, 0.53) == 1  # the whole call's share, in whole percent
+
+    small = gauge.dial()
+    gauge.resize(640, 360)
+    assert gauge.dial().r > small.r
+    assert gauge.dial().number_font.family() != "Serif"
+    gauge.setFont(QFont("Serif"))
+    assert gauge.dial().number_font.family() == "Serif"
+
+
 def test_teach_my_voice_without_the_encoder_answers_over_the_settings_dialog(qtbot):
     """Its error used to land on the live window behind the modal Settings dialog: the button
     looked dead. Now a message over the dialog says why and offers the download."""

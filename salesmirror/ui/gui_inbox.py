@@ -3,8 +3,10 @@
 Workers are plain Python threads (the core has no Qt); emitting Qt signals from them relies on
 PySide's cross-thread machinery, which has had reference-counting bugs for threads Qt did not
 create (PYSIDE-3124). Instead, workers put (handler, arguments) into a thread-safe queue and a
-GUI-thread timer drains it every 15 ms: a nudge is on screen within one tick, well inside the
-50 ms budget, and the thread boundary is one visible line of code.
+GUI-thread timer drains it every 25 ms: a nudge is on screen within one tick, inside the 50 ms
+budget, and the thread boundary is one visible line of code. Workers never touch a Qt object, so
+one that outlives its window cannot reach a deleted one. (Each tick wakes the whole event loop:
+at 15 ms the ticks alone cost a live call about 0.7 % of a core more than at 50 ms.)
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-DRAIN_EVERY_MS = 15
+DRAIN_EVERY_MS = 25
 
 
 class GuiInbox(QObject):

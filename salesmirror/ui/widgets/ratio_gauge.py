@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import cos, hypot, radians, sin
+from math import cos, hypot, pi, radians, sin
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from salesmirror.coaching.targets import (
@@ -24,12 +24,21 @@ def ratio_colour(ratio: float) -> QColor:
 
 
 class TalkRatioGauge(QWidget):
-    """Shows your share of the recent talk (pointer and big number) and of the whole call."""
+    """Shows your share of the recent talk (pointer and big number) and of the whole call.
+
+    The live window hands it new figures 20 times a second for the whole call, so it repaints only
+    when what it draws changes, and keeps its geometry and its unchanging dial (the bands and the
+    target) from one paint to the next: fitting the big number's font and stroking antialiased arcs
+    cost more than the rest of the window's painting together.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.recent: float | None = None
         self.overall: float | None = None
+        self._drawn: tuple[int | None, int | None] = (None, None)
+        self._dial: tuple[tuple[int, int, str], Dial] | None = None
+        self._background: tuple[tuple[int, int, str, float], QPixmap] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumSize(220, 130)
         self.setAccessibleName("Talk ratio")
@@ -38,8 +47,16 @@ class TalkRatioGauge(QWidget):
         return QSize(320, 190)
 
     def set_ratios(self, recent: float | None, overall: float | None) -> None:
-        if (recent, overall) != (self.recent, self.overall):
-            self.recent, self.overall = recent, overall
+        self.recent, self.overall = recent, overall
+        # What the paint shows: where the pointer's tip falls, to a pixel along the arc (the big
+        # number changes less often), and the whole call's share in whole percent.
+        pixels_per_ratio = pi * (self.dial().r + self.dial().t)
+        drawn = (
+            None if recent is None else round(recent * pixels_per_ratio),
+            None if overall is None else round(overall * 100),
+        )
+        if drawn != self._drawn:
+            self._drawn = drawn
             self.setAccessibleDescription(self.caption())
             self.update()
 
@@ -57,6 +74,12 @@ class TalkRatioGauge(QWidget):
         """Where everything goes at the current size. The pointer reaches only from just inside
         the arc outwards, and the number is sized to stay inside that circle, so at no ratio
         does the pointer cross the big percentage (a centre needle did, from 55 to 80 %)."""
+        key = (self.width(), self.height(), self.font().key())
+        if self._dial is None or self._dial[0] != key:
+            self._dial = key, self._fit_dial()
+        return self._dial[1]
+
+    def _fit_dial(self) -> Dial:
         w, h = self.width(), self.height()
         thickness = max(10.0, min(w, h) * 0.09)
         caption = QFontMetrics(self._small_font(min(w, h) / 2)).height() * 1.6
@@ -87,28 +110,41 @@ class TalkRatioGauge(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         d = self.dial()
-        arc = QRectF(d.cx - d.r, d.cy - d.r, 2 * d.r, 2 * d.r)
-
-        def band(start: float, end: float, colour: QColor, width: float) -> None:
-            pen = QPen(colour, width)
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            p.setPen(pen)
-            start_angle = self._angle(start)
-            span = self._angle(end) - start_angle
-            p.drawArc(arc, round(start_angle * 16), round(span * 16))
-
-        band(0.0, 1.0, theme.SURFACE.lighter(130), d.t)
-        low, high = TALK_RATIO_HEALTHY
-        band(low, high, theme.HEALTHY.darker(140), d.t)
-        band(TALK_RATIO_TOO_MUCH, 1.0, theme.TOO_MUCH.darker(150), d.t)
-        self._tick(p, d.cx, d.cy, d.r, d.t, TALK_RATIO_AIM)
+        p.drawPixmap(0, 0, self._dial_background(d))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.recent is not None:
-            band(0.0, self.recent, ratio_colour(self.recent), d.t * 0.45)
+            self._band(p, d, 0.0, self.recent, ratio_colour(self.recent), d.t * 0.45)
             self._pointer(p, d, self.recent)
         self._labels(p, d)
         p.end()
+
+    def _dial_background(self, d: Dial) -> QPixmap:
+        """The bands and the target tick, drawn once per size and screen."""
+        scale = self.devicePixelRatioF()
+        key = (self.width(), self.height(), self.font().key(), scale)
+        if self._background is None or self._background[0] != key:
+            pixmap = QPixmap(round(self.width() * scale), round(self.height() * scale))
+            pixmap.setDevicePixelRatio(scale)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._band(p, d, 0.0, 1.0, theme.SURFACE.lighter(130), d.t)
+            low, high = TALK_RATIO_HEALTHY
+            self._band(p, d, low, high, theme.HEALTHY.darker(140), d.t)
+            self._band(p, d, TALK_RATIO_TOO_MUCH, 1.0, theme.TOO_MUCH.darker(150), d.t)
+            self._tick(p, d.cx, d.cy, d.r, d.t, TALK_RATIO_AIM)
+            p.end()
+            self._background = key, pixmap
+        return self._background[1]
+
+    def _band(self, p: QPainter, d: Dial, start: float, end: float, colour: QColor, width: float) -> None:
+        pen = QPen(colour, width)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        p.setPen(pen)
+        start_angle = self._angle(start)
+        span = self._angle(end) - start_angle
+        p.drawArc(QRectF(d.cx - d.r, d.cy - d.r, 2 * d.r, 2 * d.r), round(start_angle * 16), round(span * 16))
 
     def _small_font(self, radius: float) -> QFont:
         small = QFont(self.font())
