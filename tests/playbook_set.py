@@ -46,6 +46,9 @@ SPOKEN_BLIND = ("spoken_blind.tsv",)
 SPOKEN_BLIND_2 = ("spoken_blind_2.tsv",)
 # Written before the heads were retrained on the training set grown on 2 December 2026, scored once after.
 SPOKEN_BLIND_3 = ("spoken_blind_3.tsv",)
+# Written in the next session, before the heads were retrained on the training set grown then (chiefly
+# past purchases, incumbents and rivals the customer names), scored once after.
+SPOKEN_BLIND_4 = ("spoken_blind_4.tsv",)
 # Cosine between the sentence encoder's vectors of two recognised lines above which one is a close
 # rewording of the other. The sets are written by the same hands, so a blind line can echo a
 # training line ("we're launching a subscription model in the spring"); such lines say little
