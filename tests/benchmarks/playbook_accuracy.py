@@ -7,7 +7,7 @@ detector (sentence encoder and logistic heads), on the labelled sets of tests/da
 - blind: written after the lists' tuning, scored once;
 - spoken blind: customer lines as recognisers deliver them, written after the learned detector's
   design was fixed and never trained on, scored once at the end;
-- spoken blind 2 and 3: the same, each written before the heads were retrained on a grown training
+- spoken blind 2, 3 and 4: the same, each written before the heads were retrained on a grown training
   set and scored once after.
 
 With the learned detector installed, each spoken blind set is scored again on its lines that are no
@@ -39,6 +39,7 @@ from playbook_set import (
     SPOKEN_BLIND,
     SPOKEN_BLIND_2,
     SPOKEN_BLIND_3,
+    SPOKEN_BLIND_4,
     SPOKEN_TRAINING,
     Labelled,
     detectors,
@@ -61,6 +62,7 @@ SETS = {
     "spoken blind": SPOKEN_BLIND,
     "spoken blind 2": SPOKEN_BLIND_2,
     "spoken blind 3": SPOKEN_BLIND_3,
+    "spoken blind 4": SPOKEN_BLIND_4,
 }
 FORMS = {
     "written": (False, 0.0),
