@@ -50,7 +50,8 @@ class TalkRatioGauge(QWidget):
         self.recent, self.overall = recent, overall
         # What the paint shows: where the pointer's tip falls, to a pixel along the arc (the big
         # number changes less often), and the whole call's share in whole percent.
-        pixels_per_ratio = pi * (self.dial().r + self.dial().t)
+        dial = self.dial()
+        pixels_per_ratio = pi * (dial.r + dial.t)
         drawn = (
             None if recent is None else round(recent * pixels_per_ratio),
             None if overall is None else round(overall * 100),
