@@ -61,6 +61,8 @@ def analyze_plan(
         pipeline.stop()
         pipeline.wait(_WIND_DOWN_S)
         raise
+    if pipeline.failure is not None:  # a defect in the worker is the caller's error too
+        raise pipeline.failure
     return pipeline.session, collector.problems
 
 

@@ -196,6 +196,28 @@ def test_an_unexpected_failure_is_one_line_and_exit_2_with_the_detail_in_a_log(
     assert "Traceback" in log.read_text(encoding="utf-8")
 
 
+def test_a_defect_in_the_analysis_worker_ends_the_command_with_one_line_not_a_hang(tmp_path: Path):
+    """The installed app once failed to find the voice network in its analysis thread: the thread
+    died with a traceback and `analyze` waited for it forever (even SIGTERM could not end it)."""
+    you, them = write_call("ami_dev00", tmp_path)
+    code = (
+        "import sys; from salesmirror.coaching import neural_vad;"
+        "neural_vad.SileroFrames.feed = lambda self, samples: 1 / 0;"
+        "from salesmirror.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "analyze", "--you", str(you), "--them", str(them)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, SALESMIRROR_HOME=str(tmp_path)),
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "ZeroDivisionError" in done.stderr, done.stderr
+
+
 def test_a_closed_pipe_ends_quietly(tmp_path: Path):
     """`salesmirror analyze ... | head`: the reader left; no BrokenPipeError traceback."""
     script = Path(__file__).parent / "data" / "playbook" / "calls" / "badly_run_pitch.jsonl"

@@ -208,6 +208,7 @@ class CallPipeline:
         self._published_at = 0.0
         self._thread = threading.Thread(target=self._run, name="analysis")
         self.finished = threading.Event()
+        self.failure: Exception | None = None  # what stopped the analysis early, if anything did
 
     # --- control (any thread) -------------------------------------------------------------
 
@@ -268,6 +269,20 @@ class CallPipeline:
     # --- the analysis worker ----------------------------------------------------------------
 
     def _run(self) -> None:
+        try:
+            self._analyse()
+        except Exception as exc:  # a defect, not bad input: said plainly, and the call still ends
+            self.failure = exc
+            self._listener.on_problem(f"The analysis stopped unexpectedly ({type(exc).__name__}: {exc}).")
+            self.stop()  # the sources, and a flat-out source waiting for room in the queue
+            for worker in self._recognizers.values():
+                worker.cancel()
+            if self._judge is not None:
+                self._judge.stop()
+            self._join_recognizers()
+        self._end_call()
+
+    def _analyse(self) -> None:
         waiting_for: set[object] = set(self._recognizers)
         if self._judge is not None:
             waiting_for.add(JudgeDone)
@@ -314,12 +329,17 @@ class CallPipeline:
             self._say_all(self._lines_by_voice.finish())
         while self._script:  # lines past the end of the audio
             self._said(self._script.popleft())
-        self.session.finish()
-        if self.journal is not None:
-            self.journal.wait(_JOURNAL_CLOSE_S)
-        self._publish()
-        self.finished.set()
-        self._listener.on_finished()
+
+    def _end_call(self) -> None:
+        """Close the session and its journal and say the call is over (after a failure too)."""
+        try:
+            self.session.finish()
+            if self.journal is not None:
+                self.journal.wait(_JOURNAL_CLOSE_S)
+            self._publish()
+        finally:
+            self.finished.set()
+            self._listener.on_finished()
 
     def _on_audio(self, block: AudioBlock) -> None:
         speaker = block.speaker
