@@ -19,7 +19,7 @@ from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.coaching.script import ScriptError, load_script, speech_lanes
 from salesmirror.coaching.session import CoachSettings
-from salesmirror.events import Nudge, Speaker, Utterance
+from salesmirror.events import CaptureMode, Nudge, Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.call_plan import demo_call
 from salesmirror.resource_files import resource_path
@@ -47,6 +47,7 @@ class DemoMaterial:
     gap_s: float | None = None
     expected: list[ExpectedNudge] = field(default_factory=list)
     recorded_nudges: tuple[Nudge, ...] | None = None  # a stored call: the nudges it had
+    one_channel: bool = False  # a stored single-microphone call: its monologues follow that rule
 
     @property
     def duration_s(self) -> float:
@@ -58,7 +59,8 @@ class DemoMaterial:
         thresholds = {**nudges.thresholds, **self.thresholds}
         gap = nudges.global_gap_s if self.gap_s is None else self.gap_s
         nudges = replace(nudges, thresholds=thresholds, global_gap_s=gap)
-        return replace(base, nudges=nudges, recorded_nudges=self.recorded_nudges)
+        settings = replace(base, nudges=nudges, recorded_nudges=self.recorded_nudges)
+        return settings.on_one_channel() if self.one_channel else settings
 
 
 def bundled_demo() -> DemoMaterial:
@@ -99,7 +101,12 @@ def stored_material(stored: StoredSession) -> DemoMaterial:
     lanes = speech_lanes([(s.speaker, s.start, s.end) for s in stored.segments])
     silence = _silence(stored.row.duration_s)
     return DemoMaterial(
-        stored.row.display_title, stored.lines, silence, lanes, recorded_nudges=tuple(stored.nudges)
+        stored.row.display_title,
+        stored.lines,
+        silence,
+        lanes,
+        recorded_nudges=tuple(stored.nudges),
+        one_channel=stored.row.mode is CaptureMode.SINGLE_MICROPHONE,
     )
 
 

@@ -19,7 +19,7 @@ from recordings import (
 from room_noise import with_floor
 
 from salesmirror.analysis import analyze_recording
-from salesmirror.coaching.talk_time import TalkTimeTracker
+from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
 from salesmirror.coaching.voice_activity import ChannelActivity, PauseBridge, TurnBridge
 from salesmirror.events import Speaker
 
@@ -75,8 +75,8 @@ def test_pause_bridge_fills_short_pauses_only():
     assert out == [True, True, True, True] + [False] * 6 + [True]
 
 
-def _run(frames: list[tuple[bool, bool]]) -> TalkTimeTracker:
-    tracker = TalkTimeTracker()
+def _run(frames: list[tuple[bool, bool]], settings: TalkTimeSettings | None = None) -> TalkTimeTracker:
+    tracker = TalkTimeTracker(settings)
     for you, them in frames:
         tracker.step(you, them)
     tracker.finish()
@@ -102,6 +102,21 @@ def test_them_speaking_for_a_second_ends_it_but_a_backchannel_does_not():
     assert [round(m.duration, 2) for m in _run(backchannel).monologues] == [20.6]
     interruption = _seconds(10, True, False) + _seconds(1.5, False, True) + _seconds(10, True, False)
     assert [round(m.duration, 2) for m in _run(interruption).monologues] == [10.0, 10.0]
+
+
+def test_on_one_channel_only_a_second_voice_held_for_2_5_s_ends_your_monologue():
+    """Voice prints judge 1.6 s windows: a short "them" inside your talk may be your own voice."""
+    one_channel = TalkTimeSettings(one_channel=True)
+    misheard = _seconds(60, True, False) + _seconds(2.2, False, True) + _seconds(40, True, False)
+    assert [round(m.duration, 2) for m in _run(misheard, one_channel).monologues] == [102.2]
+    assert [round(m.duration, 2) for m in _run(misheard).monologues] == [60.0, 40.0]  # two channels
+    answered = _seconds(60, True, False) + _seconds(3, False, True) + _seconds(40, True, False)
+    assert [round(m.duration, 2) for m in _run(answered, one_channel).monologues] == [60.0, 40.0]
+    # Nobody speaking is still your pause, and a "them" never starts a monologue of yours.
+    paused = _seconds(60, True, False) + _seconds(2.5, False, False) + _seconds(40, True, False)
+    assert [round(m.duration, 2) for m in _run(paused, one_channel).monologues] == [60.0, 40.0]
+    opened = _seconds(2, False, True) + _seconds(10, True, False)
+    assert [(m.start, round(m.end, 2)) for m in _run(opened, one_channel).monologues] == [(2.0, 12.0)]
 
 
 def test_recent_ratio_forgets_talk_older_than_five_minutes():

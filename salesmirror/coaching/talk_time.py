@@ -34,6 +34,12 @@ class TalkTimeSettings:
     # pause before you answer and talking over each other are not heard. Patience and
     # interruptions are then not measured: a figure of 0 would be a verdict the call did not earn.
     one_channel: bool = False
+    # On one channel the other voice is told from yours by voice prints of 1.6 s windows a 0.4 s
+    # hop apart, each judging the frames within 0.8 s of its centre: up to three neighbouring
+    # windows that mistake your voice (a cough, a laugh, a change of tone) paint a "them" of up to
+    # 2.4 s inside your talk. A shorter "them" there neither ends your monologue nor counts as your
+    # pause; a longer one ends it where it began, as on two channels.
+    one_channel_other_voice_s: float = 2.5
 
 
 def talk_ratio(you_seconds: float, them_seconds: float) -> float | None:
@@ -71,13 +77,17 @@ class _MonologueTracker:
     def __init__(self, speaker: Speaker, settings: TalkTimeSettings) -> None:
         self.speaker = speaker
         self._settings = settings
+        believed_s = settings.one_channel_other_voice_s if settings.one_channel else settings.interruption_s
+        self._other_voice_s = believed_s
         self._start: float | None = None
         self._last_speech = 0.0
         self.closed: list[Segment] = []
         self.longest_closed = 0.0
 
     def step(self, t: float, end: float, speaking: bool, other: _RunTracker) -> None:
-        interrupted = other.run_length(end) >= self._settings.interruption_s
+        interrupted = other.run_length(end) >= self._other_voice_s
+        if self._settings.one_channel and self._start is not None and other.run_start is not None:
+            speaking = speaking or not interrupted  # not yet believed to be another voice
         if self._start is not None:
             if interrupted:
                 assert other.run_start is not None

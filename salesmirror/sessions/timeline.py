@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from salesmirror.coaching.talk_time import monologues_of
-from salesmirror.events import Nudge, Segment, Speaker, Utterance
+from salesmirror.coaching.talk_time import TalkTimeSettings, monologues_of
+from salesmirror.events import CaptureMode, Nudge, Segment, Speaker, Utterance
 from salesmirror.sessions.records import StoredSession
 
 # Your monologues (the live timer's rule, `monologues_of`) are drawn from this long...
@@ -42,7 +42,9 @@ class Timeline:
         lanes: dict[Speaker, list[Segment]] = {speaker: [] for speaker in Speaker}
         for segment in stored.segments:
             lanes[segment.speaker].append(segment)
-        long_ones = [m for m in monologues_of(stored.segments) if m.duration >= MONOLOGUE_SHOWN_S]
+        # The rule the live timer ran: on one channel, a short "them" inside your talk is not believed.
+        settings = TalkTimeSettings(one_channel=stored.row.mode is CaptureMode.SINGLE_MICROPHONE)
+        long_ones = [m for m in monologues_of(stored.segments, settings) if m.duration >= MONOLOGUE_SHOWN_S]
         return cls(duration, lanes, long_ones, list(stored.nudges), list(stored.lines))
 
     def next_nudge_after(self, t: float) -> Nudge | None:

@@ -43,7 +43,7 @@ from recordings import (
 from room_noise import add_noise, with_floor
 
 from salesmirror.audio_format import FRAME_SAMPLES
-from salesmirror.coaching.session import CoachingSession
+from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity
 from salesmirror.speech.speaker_id import (
     VoiceAttribution,
@@ -92,7 +92,10 @@ def attribute_live(mix: np.ndarray, encoder: VoiceEncoder, voice: VoicePrint) ->
 def coached(frames: list[tuple[bool, bool]]) -> tuple[float, list[float]]:
     """Your share of the talk and when the monologue nudge fired, as the live session sees them."""
     fired: list[float] = []
-    session = CoachingSession(on_nudge=lambda n: fired.append(n.t) if n.kind == "monologue" else None)
+    session = CoachingSession(
+        CoachSettings().on_one_channel(),
+        on_nudge=lambda n: fired.append(n.t) if n.kind == "monologue" else None,
+    )
     for you, them in frames:
         session.on_frame(you, them)
     session.finish()
