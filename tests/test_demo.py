@@ -13,11 +13,14 @@ from salesmirror.analysis import analyze_script
 from salesmirror.cli import main
 from salesmirror.coaching.playbook import kind
 from salesmirror.demo import DemoMaterial, bundled_demo, trainer_material
+from salesmirror.events import Nudge
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import Recognition
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo, SessionSource
+from salesmirror.timefmt import clock
 from salesmirror.ui.application import AppController
+from salesmirror.ui.presentation_window import nudge_history
 
 FAST = 32.0  # the demo at 32 times real time: under ten seconds
 CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
@@ -158,6 +161,44 @@ def test_presentation_mode_explains_each_nudge_and_obeys_a_presenter_remote(qtbo
     assert controller.demo_mode.speed == 2.0
     qtbot.keyClick(shown, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: controller.presentation is None, timeout=2000)
+
+
+def test_the_side_panel_lists_this_runs_nudges_and_a_restart_clears_them(qtbot, demo_app) -> None:
+    """At the end of the demo the panel said "So far" over only the last four nudges, and a
+    restarted demo went on listing the previous run's."""
+    controller = demo_app(speed=4.0)
+    controller.present()
+    shown = controller.presentation
+    assert shown is not None
+    qtbot.addWidget(shown)
+    qtbot.waitExposed(shown)
+    shown.activateWindow()
+    qtbot.waitUntil(shown.isActiveWindow, timeout=2000)
+    qtbot.keyClick(shown, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: controller.demo_mode.moments is not None, timeout=10_000)
+    for count in (1, 2):
+        qtbot.keyClick(shown, Qt.Key.Key_PageDown)  # to just before the next nudge
+        qtbot.waitUntil(lambda count=count: len(shown.fired) >= count, timeout=10_000)
+    listed = shown.history.text().splitlines()
+    assert listed[0] == f"Nudges so far: {len(shown.fired)}"
+    assert listed[1:] == [f"{clock(n.t)}  {n.text}" for n in shown.fired]
+    first_run = controller.session.pipeline
+    qtbot.keyClick(shown, Qt.Key.Key_Left)  # restart
+    qtbot.waitUntil(lambda: controller.session.pipeline is not first_run, timeout=10_000)
+    qtbot.waitUntil(lambda: shown.history.text() == "", timeout=2000)
+    assert shown.fired == []
+    assert shown.why_title.text() == "Nudges appear here as they fire"
+
+
+def test_a_long_list_of_nudges_shows_the_latest_and_counts_the_rest() -> None:
+    fired = [Nudge(kind="monologue", text=f"Nudge {i}", t=60.0 * i, evidence="") for i in range(9)]
+    assert nudge_history(fired, lines=3).splitlines() == [
+        "Nudges so far: 9",
+        "… and 6 earlier",
+        "6:00  Nudge 6",
+        "7:00  Nudge 7",
+        "8:00  Nudge 8",
+    ]
 
 
 def test_try_the_demo_on_the_first_run(qtbot) -> None:

@@ -23,6 +23,7 @@ from salesmirror.ui.widgets.activity_light import ActivityLight
 from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
 
 REFRESH_MS = 100
+HISTORY_LINES = 6  # the latest nudges listed in the side panel, one a line
 _KEYS_HELP = "Space play / pause · → next nudge · ← restart · ↑ ↓ speed · M sound · Esc leave"
 
 
@@ -30,6 +31,14 @@ def principle(why: str, sentences: int = 2) -> str:
     """The first sentences of a nudge's why: the principle, short enough to read from the back."""
     parts = re.split(r"(?<=[.!?])\s+", why.strip())
     return " ".join(parts[:sentences])
+
+
+def nudge_history(fired: list[Nudge], lines: int = HISTORY_LINES) -> str:
+    """The call's nudges for the side panel: how many, then the latest, one a line."""
+    earlier = len(fired) - lines
+    listed = [f"{clock(n.t)}  {n.text}" for n in fired[-lines:]]
+    more = [f"… and {earlier} earlier"] if earlier > 0 else []
+    return "\n".join([f"Nudges so far: {len(fired)}", *more, *listed])
 
 
 class PresentationWindow(QWidget):
@@ -135,13 +144,10 @@ class PresentationWindow(QWidget):
         heading = QLabel("Why this nudge")
         heading.setObjectName("muted")
         self._sized(heading, 18, "font-weight: 600; letter-spacing: 1px;")
-        self.why_title = QLabel("Nudges appear here as they fire")
+        self.why_title = QLabel()
         self.why_title.setWordWrap(True)
         self._sized(self.why_title, 28, f"font-weight: 700; color: {theme.NUDGE_ACCENT.name()};")
-        self.why = QLabel(
-            "Each nudge follows a principle of good selling: a dialogue, not a monologue; "
-            "understand before you pitch; let the customer tell their story."
-        )
+        self.why = QLabel()
         self.why.setWordWrap(True)
         self._sized(self.why, 22)
         self.evidence = QLabel()
@@ -150,10 +156,10 @@ class PresentationWindow(QWidget):
         self.evidence.setObjectName("muted")
         self._sized(self.evidence, 16)
         self.history = QLabel()
-        self.history.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the customer
+        self.history.setTextFormat(Qt.TextFormat.PlainText)
         self.history.setWordWrap(True)
         self.history.setObjectName("muted")
-        self._sized(self.history, 16)
+        self._sized(self.history, 17)
         keys = QLabel(_KEYS_HELP if self.demo is not None else "Space start / stop · Esc leave")
         keys.setObjectName("muted")
         keys.setWordWrap(True)
@@ -162,14 +168,26 @@ class PresentationWindow(QWidget):
             side.addWidget(widget)
         side.addStretch(1)
         side.addWidget(self.history)
+        side.addSpacing(12)
         side.addWidget(keys)
         root.addWidget(self.panel, 2)
+        self._show_intro()
+
+    def _show_intro(self) -> None:
+        self.why_title.setText("Nudges appear here as they fire")
+        self.why.setText(
+            "Each nudge follows a principle of good selling: a dialogue, not a monologue; "
+            "understand before you pitch; let the customer tell their story."
+        )
+        self.evidence.clear()
+        self.history.clear()
 
     def _wire(self) -> None:
         self.session.nudge.connect(self.show_nudge)
         self.session.utterance.connect(self.show_utterance)
         self.session.finished.connect(self.refresh)
-        self.fired: list[Nudge] = []
+        self.fired: list[Nudge] = []  # the shown call's nudges
+        self._call_shown: object = None  # the pipeline they came from
         demo = self.demo
         shortcuts: dict[str, Callable[[], object]] = {
             "Esc": self.close,
@@ -200,7 +218,19 @@ class PresentationWindow(QWidget):
         if not self.session.running:
             self._start_or_stop()
 
+    def _follow_call(self) -> None:
+        """A new call (the demo restarted or played again, or Start) begins with a clean panel:
+        the nudges listed are always this call's."""
+        if self.session.pipeline is self._call_shown:
+            return
+        self._call_shown = self.session.pipeline
+        self.fired.clear()
+        self.nudge.hide()
+        self.said.clear()
+        self._show_intro()
+
     def refresh(self) -> None:
+        self._follow_call()
         snapshot = self.session.snapshot()
         if snapshot is None:
             self.status.setText("Press Space to start")
@@ -216,7 +246,7 @@ class PresentationWindow(QWidget):
             self.monologue.setStyleSheet(style)
         self.elapsed.setText(clock(figures.t))
         if not self.session.running:
-            self.status.setText("Finished — press Space to play again" if self.demo else "Call ended")
+            self.status.setText("Finished · Space plays again" if self.demo else "Call ended")
         elif self.demo is not None and self.demo.playback is not None and self.demo.playback.paused:
             self.status.setText("Paused")
         elif self.demo is not None:
@@ -228,6 +258,7 @@ class PresentationWindow(QWidget):
 
     @Slot(object)
     def show_nudge(self, nudge: Nudge) -> None:
+        self._follow_call()
         kind = playbook().get(nudge.kind)
         self.nudge_text.setText(nudge.text)
         self.nudge.show()
@@ -236,8 +267,7 @@ class PresentationWindow(QWidget):
         self.why.setText(principle(kind.why) if kind is not None else "")
         self.evidence.setText(f"{clock(nudge.t)} — because {nudge.evidence}")
         self.fired.append(nudge)
-        recent = self.fired[-4:]
-        self.history.setText("So far: " + " · ".join(f"{clock(n.t)} {n.text}" for n in recent))
+        self.history.setText(nudge_history(self.fired))
 
     @Slot(object)
     def show_utterance(self, utterance: Utterance) -> None:
