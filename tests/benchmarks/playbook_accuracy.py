@@ -40,6 +40,7 @@ from playbook_set import (
     SPOKEN_BLIND_2,
     SPOKEN_BLIND_3,
     SPOKEN_BLIND_4,
+    SPOKEN_BLIND_5,
     SPOKEN_TRAINING,
     Labelled,
     detectors,
@@ -63,6 +64,7 @@ SETS = {
     "spoken blind 2": SPOKEN_BLIND_2,
     "spoken blind 3": SPOKEN_BLIND_3,
     "spoken blind 4": SPOKEN_BLIND_4,
+    "spoken blind 5": SPOKEN_BLIND_5,
 }
 FORMS = {
     "written": (False, 0.0),
