@@ -20,7 +20,7 @@ from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.timefmt import clock
 from salesmirror.ui.application import AppController
-from salesmirror.ui.presentation_window import nudge_history
+from salesmirror.ui.presentation_window import PresentationWindow, nudge_history
 
 FAST = 32.0  # the demo at 32 times real time: under ten seconds
 CALLS = Path(__file__).parent / "data" / "playbook" / "calls"
@@ -131,19 +131,25 @@ def test_pause_speed_next_nudge_and_restart(qtbot, demo_app) -> None:
     qtbot.waitUntil(lambda: controller.store.sessions() == [], timeout=10_000)
 
 
-def test_presentation_mode_explains_each_nudge_and_obeys_a_presenter_remote(qtbot, demo_app) -> None:
-    controller = demo_app(speed=4.0)
+def _presenting(qtbot, controller: AppController) -> PresentationWindow:
+    """Presentation mode opened and holding the keyboard, as a presenter remote needs it."""
     controller.present()
     shown = controller.presentation
     assert shown is not None
     qtbot.addWidget(shown)
     qtbot.waitExposed(shown)
+    shown.activateWindow()
+    qtbot.waitUntil(shown.isActiveWindow, timeout=2000)
+    return shown
+
+
+def test_presentation_mode_explains_each_nudge_and_obeys_a_presenter_remote(qtbot, demo_app) -> None:
+    controller = demo_app(speed=4.0)
+    shown = _presenting(qtbot, controller)
     # Full screen where the screen can hold it (the test screen is 800 px; projectors are wider).
     assert shown.isFullScreen() or shown.minimumSizeHint().width() > shown.screen().geometry().width()
     assert shown.minimumSizeHint().width() <= 1024
     assert shown.geometry().topLeft() == controller.window.screen().geometry().topLeft()
-    shown.activateWindow()
-    qtbot.waitUntil(shown.isActiveWindow, timeout=2000)
     qtbot.keyClick(shown, Qt.Key.Key_F5)
     assert controller.session.running
     qtbot.waitUntil(lambda: controller.demo_mode.moments is not None, timeout=10_000)
@@ -167,13 +173,7 @@ def test_the_side_panel_lists_this_runs_nudges_and_a_restart_clears_them(qtbot, 
     """At the end of the demo the panel said "So far" over only the last four nudges, and a
     restarted demo went on listing the previous run's."""
     controller = demo_app(speed=4.0)
-    controller.present()
-    shown = controller.presentation
-    assert shown is not None
-    qtbot.addWidget(shown)
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(shown.isActiveWindow, timeout=2000)
+    shown = _presenting(qtbot, controller)
     qtbot.keyClick(shown, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: controller.demo_mode.moments is not None, timeout=10_000)
     for count in (1, 2):

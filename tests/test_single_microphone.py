@@ -256,18 +256,27 @@ class _NudgeCollector(ProblemCollector):
         self.nudges.append(nudge)
 
 
-def test_one_voice_alone_is_all_you_and_its_monologue_is_nudged(encoder, mee012):
-    """Two minutes of the enrolled speaker alone, in a quiet room: two-means alone would split
-    their own voice in two (measured 37-61 % yours, no monologue nudge); the call is all theirs."""
+def _alone_for_two_minutes(
+    speaker: str, encoder: VoiceEncoder, voice: VoicePrint, journal: SessionJournal | None = None
+) -> tuple[CallPipeline, _NudgeCollector]:
+    """A live single-microphone call of only `speaker` (from ami_dev00) talking, in a quiet room."""
     listener = _NudgeCollector()
     pipeline = CallPipeline(
-        [FilePlayback({Speaker.YOU: with_floor(alone_audio("ami_dev00", "MEE012", 120))}, speed=None)],
+        [FilePlayback({Speaker.YOU: with_floor(alone_audio("ami_dev00", speaker, 120))}, speed=None)],
         listener,
         flat_out=True,
-        single_microphone=SingleMicrophoneSetup(lambda: encoder, mee012),
+        journal=journal,
+        single_microphone=SingleMicrophoneSetup(lambda: encoder, voice),
     )
     pipeline.start()
     assert pipeline.wait(300)
+    return pipeline, listener
+
+
+def test_one_voice_alone_is_all_you_and_its_monologue_is_nudged(encoder, mee012):
+    """Two minutes of the enrolled speaker alone, in a quiet room: two-means alone would split
+    their own voice in two (measured 37-61 % yours, no monologue nudge); the call is all theirs."""
+    pipeline, listener = _alone_for_two_minutes("MEE012", encoder, mee012)
     assert pipeline.session.figures().ratio_you >= 0.9  # measured: 100 %
     assert [round(n.t) for n in listener.nudges if n.kind == "monologue"] == [90]
     assert pipeline.latest().voices is VoicesHeard.ONLY_YOURS
@@ -279,19 +288,10 @@ def test_short_stretches_the_print_mistakes_do_not_break_a_monologue(encoder, tm
     anything sounds like the print); each used to end the monologue, so its nudge never came.
     The replay draws the monologue the live timer measured."""
     voice = enroll(encoder, np.tile(turns_audio("ami_dev01", "MEE009"), 3))
-    listener = _NudgeCollector()
     store = SessionStore(tmp_path / "sessions")
     info = SessionInfo(SessionSource.RECORDING, CaptureMode.SINGLE_MICROPHONE)
     journal = SessionJournal(store.folder, info)
-    pipeline = CallPipeline(
-        [FilePlayback({Speaker.YOU: with_floor(alone_audio("ami_dev00", "MEE009", 120))}, speed=None)],
-        listener,
-        flat_out=True,
-        journal=journal,
-        single_microphone=SingleMicrophoneSetup(lambda: encoder, voice),
-    )
-    pipeline.start()
-    assert pipeline.wait(300)
+    pipeline, listener = _alone_for_two_minutes("MEE009", encoder, voice, journal)
     assert pipeline.session.figures().ratio_you >= 0.88  # measured: 90.7 %
     # The monologue starts with the first words heard as yours, at 4.2 s.
     assert [round(n.t) for n in listener.nudges if n.kind == "monologue"] == [94]
