@@ -446,7 +446,12 @@ def format_summary(summary: CallSummary) -> str:
             lines.append(f"{label:<19}{note}")
     nudges = summary.nudges
     lines.append("")
-    lines.append(f"Nudges ({len(nudges)})" if nudges else "Nudges: none — well done")
+    if nudges:
+        lines.append(f"Nudges ({len(nudges)})")
+    elif figures.you_seconds + figures.them_seconds > 0 or summary.transcript:
+        lines.append("Nudges: none — well done")
+    else:  # praise for a call nobody spoke in would be a verdict the call did not earn
+        lines.append("Nudges: none — no speech was heard (a silent or very quiet recording?)")
     for n in nudges:
         lines.append(f"  {clock(n.t)}  {n.text}")
         lines.append(f"        because {n.evidence}")

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile
 from locks import hold_lock, store_of_child
 from recordings import write_call
+from room_noise import with_floor
 
 from salesmirror import __version__
 from salesmirror.cli import main
@@ -74,6 +77,16 @@ def test_analyze_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture[
     # Without words, questions and pace cannot be known: a dash and why, never "0" read as bad.
     assert "Questions asked    —  (needs the words: a speech model or a script)" in out
     assert "Pace               —  (needs the words" in out
+
+
+def test_a_recording_nobody_speaks_in_gets_no_praise(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A silent file said "Nudges: none — well done"; a call nobody was heard in earned no verdict."""
+    silent = tmp_path / "silent.wav"
+    soundfile.write(str(silent), with_floor(np.zeros(10 * 16_000, dtype=np.int16)), 16_000)
+    assert main(["analyze", "--you", str(silent), "--them", str(silent)]) == 0
+    out = capsys.readouterr().out
+    assert "no speech was heard" in out
+    assert "well done" not in out
 
 
 def test_analyze_script_prints_nudges_with_evidence(tmp_path: Path, capsys):

@@ -43,7 +43,8 @@ class AudioStream:
         try:
             self._file = soundfile.SoundFile(str(path))
         except soundfile.LibsndfileError as exc:
-            raise AudioFileError(f"{path}: not a readable audio file (WAV or FLAC): {exc}") from None
+            reason = f"not a readable audio file (WAV, FLAC, Ogg or MP3): {exc}"
+            raise AudioFileError(f"{path}: {reason}") from None
         except OSError as exc:
             raise AudioFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
         if self._file.frames == 0:
