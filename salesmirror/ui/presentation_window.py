@@ -23,7 +23,7 @@ from salesmirror.ui.widgets.activity_light import ActivityLight
 from salesmirror.ui.widgets.ratio_gauge import TalkRatioGauge
 
 REFRESH_MS = 100
-HISTORY_LINES = 6  # the latest nudges listed in the side panel, one a line
+HISTORY_LINES = 8  # the latest nudges listed in the side panel, one a line
 _KEYS_HELP = "Space play / pause · → next nudge · ← restart · ↑ ↓ speed · M sound · Esc leave"
 
 
