@@ -77,8 +77,9 @@ class _MonologueTracker:
     def __init__(self, speaker: Speaker, settings: TalkTimeSettings) -> None:
         self.speaker = speaker
         self._settings = settings
-        believed_s = settings.one_channel_other_voice_s if settings.one_channel else settings.interruption_s
-        self._other_voice_s = believed_s
+        self._other_voice_s = (  # how long the other side must speak to be believed
+            settings.one_channel_other_voice_s if settings.one_channel else settings.interruption_s
+        )
         self._start: float | None = None
         self._last_speech = 0.0
         self.closed: list[Segment] = []
