@@ -89,10 +89,18 @@ class LinesByVoice:
     """Gives each recognised line of the one microphone the speaker its frames were attributed to,
     so a customer's words reach the customer-cue nudges in this mode too.
 
+    One recogniser hears both voices, and where they follow each other without a pause it may
+    deliver both in one line (a whole 25 s of a meeting, seen on a busy machine). So each word
+    takes the speaker of its own frames, and a line is cut where the speaker changes; a stretch
+    under `MIN_TURN_S` between words of the other voice is taken as the attribution's noise, not a
+    turn (voice prints judge 1.6 s windows).
+
     A line usually arrives before the judge has labelled its frames (the judge runs a few seconds
     behind), so it is held until they are. Labels are kept for the whole call, one byte a frame
     (180 kB an hour), because a recogniser catching up after a slow start may deliver a line late.
     """
+
+    MIN_TURN_S = 0.6
 
     _YOU, _THEM = 1, 2
 
@@ -121,12 +129,53 @@ class LinesByVoice:
             judged = labelled is None or round(utterance.end / FRAME_SECONDS) <= labelled
             (ready if judged else held).append(utterance)
         self._held = held
-        return [self._labelled(u) for u in ready]
+        return [line for utterance in ready for line in self._by_speaker(utterance)]
 
-    def _labelled(self, utterance: Utterance) -> Utterance:
-        span = self._labels[round(utterance.start / FRAME_SECONDS) : round(utterance.end / FRAME_SECONDS)]
-        theirs = span.count(self._THEM) > span.count(self._YOU)
-        return replace(utterance, speaker=Speaker.THEM) if theirs else utterance
+    def _speaker_of(self, start: float, end: float) -> Speaker | None:
+        """Who the frames from `start` to `end` were attributed to (None: no speech judged there)."""
+        first = round(start / FRAME_SECONDS)
+        span = self._labels[first : max(round(end / FRAME_SECONDS), first + 1)]
+        yours, theirs = span.count(self._YOU), span.count(self._THEM)
+        if yours == theirs == 0:
+            return None
+        return Speaker.THEM if theirs > yours else Speaker.YOU
+
+    def _by_speaker(self, utterance: Utterance) -> list[Utterance]:
+        """The line as one line per speaker turn within it, in order."""
+        whole = self._speaker_of(utterance.start, utterance.end) or utterance.speaker
+        if not utterance.words:
+            return [replace(utterance, speaker=whole)]
+        # A word heard in no judged speech goes with the word before it (the first: the line's).
+        speakers: list[Speaker] = []
+        for word in utterance.words:
+            speakers.append(self._speaker_of(word.start, word.end) or (speakers[-1] if speakers else whole))
+        # A short stretch of one voice between two of the other is the attribution's noise.
+        runs = _runs(speakers)
+        for (first, stop, speaker), (_, _, before), (_, _, after) in zip(
+            runs[1:-1], runs, runs[2:], strict=False
+        ):
+            words = utterance.words[first:stop]
+            if before is after is not speaker and words[-1].end - words[0].start < self.MIN_TURN_S:
+                speakers[first:stop] = [before] * (stop - first)
+        runs = _runs(speakers)
+        if len(runs) == 1:
+            return [replace(utterance, speaker=speakers[0])]
+        return [
+            Utterance(speaker, words[0].start, words[-1].end, " ".join(w.text for w in words), words)
+            for first, stop, speaker in runs
+            for words in [utterance.words[first:stop]]
+        ]
+
+
+def _runs(speakers: list[Speaker]) -> list[tuple[int, int, Speaker]]:
+    """(first, stop, speaker) of each stretch of consecutive equal speakers."""
+    runs: list[tuple[int, int, Speaker]] = []
+    for index, speaker in enumerate(speakers):
+        if runs and runs[-1][2] is speaker:
+            runs[-1] = (runs[-1][0], index + 1, speaker)
+        else:
+            runs.append((index, index + 1, speaker))
+    return runs
 
 
 # What the judging worker sends the analysis worker (a voice encoder that cannot load: ModelError).
