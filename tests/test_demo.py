@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import shiboken6
 from fake_portaudio import LAPTOP, fake_audio
 from PySide6.QtCore import Qt
 
@@ -141,6 +142,18 @@ def _presenting(qtbot, controller: AppController) -> PresentationWindow:
     shown.activateWindow()
     qtbot.waitUntil(shown.isActiveWindow, timeout=2000)
     return shown
+
+
+def test_a_demo_that_changes_after_its_window_is_gone_touches_nothing(qtbot) -> None:
+    """Seen in CI: the demo said 'changed' as it wound down after its window had been deleted,
+    and a lambda still connected to it reached the deleted Play button."""
+    controller = AppController(app_paths(), fake_audio(LAPTOP), playback_speed=FAST)
+    demo = controller.use_demo(bundled_demo())
+    window = controller.window
+    shiboken6.delete(window)
+    assert not shiboken6.isValid(window)
+    demo.changed.emit()  # pytest-qt fails the test on any exception raised in a slot
+    demo.close()
 
 
 def test_presentation_mode_explains_each_nudge_and_obeys_a_presenter_remote(qtbot, demo_app) -> None:

@@ -374,13 +374,16 @@ class LiveWindow(QWidget):
         bar.speed_chosen.connect(demo.set_speed)
         bar.next_nudge.connect(demo.next_nudge)
         bar.toggle_sound.connect(demo.toggle_sound)
-        demo.changed.connect(lambda: self._show_demo_state(demo))
-        self._show_demo_state(demo)
+        # A method of this window, not a lambda: Qt drops the connection when the window goes, so a
+        # demo that changes state as it winds down never reaches a deleted button.
+        demo.changed.connect(self._show_demo_state)
+        self._show_demo_state()
         self.try_demo.hide()
         bar.show()
 
     def hide_demo(self) -> None:
         if self.demo is not None:
+            self.demo.changed.disconnect(self._show_demo_state)
             for signal in (
                 self.demo_bar.play_pause,
                 self.demo_bar.restart,
@@ -392,7 +395,11 @@ class LiveWindow(QWidget):
         self.demo = None
         self.demo_bar.hide()
 
-    def _show_demo_state(self, demo: DemoMode) -> None:
+    @Slot()
+    def _show_demo_state(self) -> None:
+        demo = self.demo
+        if demo is None:
+            return
         self.demo_bar.set_playing(demo.playing)
         self.demo_bar.set_sound(
             demo.sound_state, demo.has_sound and demo.sound_problem is None, demo.sound_on
