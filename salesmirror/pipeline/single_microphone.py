@@ -92,10 +92,10 @@ class LinesByVoice:
     One recogniser hears both voices, and where they follow each other without a pause it may
     deliver both in one line (a whole 25 s of a meeting, seen in CI; where Vosk ends a line even
     varies from run to run, as Kaldi dithers its features unless a model's mfcc.conf says
-    `--dither=0`, and the Korean test model does not). So each word
-    takes the speaker of its own frames, and a line is cut where the speaker changes; a stretch
-    under `MIN_TURN_S` between words of the other voice is taken as the attribution's noise, not a
-    turn (voice prints judge 1.6 s windows).
+    `--dither=0`, and the Korean test model does not). So each word takes the speaker of its own
+    frames, and a line is cut where the speaker changes; a stretch under `MIN_TURN_S` between words
+    of the other voice is taken as the attribution's noise, not a turn (voice prints judge 1.6 s
+    windows).
 
     A line usually arrives before the judge has labelled its frames (the judge runs a few seconds
     behind), so it is held until they are. Labels are kept for the whole call, one byte a frame
