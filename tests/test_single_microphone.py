@@ -36,6 +36,7 @@ from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore
 from salesmirror.sessions.timeline import Timeline
 from salesmirror.speech.speaker_id import (
+    OPENING_HOLD_FRAMES,
     VoiceAttribution,
     VoicePrint,
     VoicesHeard,
@@ -95,17 +96,24 @@ def test_a_live_call_is_attributed_in_order_and_a_few_seconds_behind(encoder, me
     mix = _mix("ami_dev00")
     attribution, activity = VoiceAttribution(encoder, mee012), ChannelActivity()
     frames: list[tuple[bool, bool]] = []
-    largest_lag = 0
+    lags: list[int] = []  # frames heard but not yet labelled, after each block
     block = 5 * FRAME_SAMPLES  # 100 ms, as a microphone delivers
     for at in range(0, mix.size, block):
         samples = mix[at : at + block]
         frames += attribution.feed(samples, activity.feed(samples))
-        largest_lag = max(largest_lag, (at + samples.size) // FRAME_SAMPLES - len(frames))
+        lags.append((at + samples.size) // FRAME_SAMPLES - len(frames))
+        if at == 60 * block:  # 6 s in: MEE009's voice, nothing like yours yet, nothing given away
+            assert attribution.voices is VoicesHeard.NOT_YET
     frames += attribution.feed(np.zeros(0, dtype=np.int16), activity.flush())
     frames += attribution.finish()
+    assert attribution.voices is VoicesHeard.YOURS_AND_ANOTHER
     assert len(frames) == 1500
-    # Labels follow the call within seconds: the judge's 3-4 s plus voice activity's 1.2 s.
-    assert largest_lag * 0.02 <= 6
+    # Labels follow the call within seconds (the judge's 3-4 s plus voice activity's 1.2 s) once
+    # the opening is past: MEE009 opens this call, and its first 8 s of voice-activity decisions
+    # (1.2 s later in the audio) wait for a voice like yours.
+    opening_blocks = (OPENING_HOLD_FRAMES + round(1.2 / 0.02)) // 5
+    assert max(lags[opening_blocks:]) * 0.02 <= 6
+    assert max(lags) * 0.02 <= OPENING_HOLD_FRAMES * 0.02 + 1.5
     error, right = _scored(frames, "ami_dev00", "MEE012", "MEE009")
     # Measured: +2.1 pp, 84.0 % (no future to learn from; MEE009 opens the call and is theirs).
     assert abs(error) < 10 and right > 0.75
@@ -285,17 +293,18 @@ def test_one_voice_alone_is_all_you_and_its_monologue_is_nudged(encoder, mee012)
 
 def test_short_stretches_the_print_mistakes_do_not_break_a_monologue(encoder, tmp_path: Path):
     """The hard voice of the shared recordings: MEE009 enrolled from dev01, alone for two minutes
-    of dev00. Six stretches of 1.0-2.2 s are taken for another voice (and the first words, before
-    anything sounds like the print); each used to end the monologue, so its nudge never came.
+    of dev00. Five stretches of 1.0-2.2 s are taken for another voice; each used to end the
+    monologue, so its nudge never came (and the first 1.8 s, before anything sounded like the print,
+    went to "them" until the opening of a call waited for your voice).
     The replay draws the monologue the live timer measured."""
     voice = enroll(encoder, np.tile(turns_audio("ami_dev01", "MEE009"), 3))
     store = SessionStore(tmp_path / "sessions")
     info = SessionInfo(SessionSource.RECORDING, CaptureMode.SINGLE_MICROPHONE)
     journal = SessionJournal(store.folder, info)
     pipeline, listener = _alone_for_two_minutes("MEE009", encoder, voice, journal)
-    assert pipeline.session.figures().ratio_you >= 0.88  # measured: 90.7 %
-    # The monologue starts with the first words heard as yours, at 4.2 s.
-    assert [round(n.t) for n in listener.nudges if n.kind == "monologue"] == [94]
+    assert pipeline.session.figures().ratio_you >= 0.9  # measured: 92.5 %
+    # The monologue starts with the first words (0.6 s): the opening waited for a voice like yours.
+    assert [round(n.t) for n in listener.nudges if n.kind == "monologue"] == [91]
     live = [(round(m.start, 2), round(m.end, 2)) for m in pipeline.session.talk.monologues]
     assert journal.session_id is not None
     stored = store.load(journal.session_id)

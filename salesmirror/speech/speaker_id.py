@@ -57,7 +57,13 @@ MEMORY_WINDOWS = 3000  # the last ten minutes of speech shape the two voices
 # narrow margins; the limits sit between the two ranges.
 MIN_THEM_WINDOWS = 7  # 2.8 s of a second voice before it counts
 ONE_VOICE_LIKENESS = 0.77  # a window, or a "them" group on average, this like your print is you
-MIN_YOUR_WINDOWS = 3  # until 1.2 s sounds like you, everything heard is them
+MIN_YOUR_WINDOWS = 3  # until 1.2 s sounds like you, everything heard is them...
+# ...but live, the opening of a call is held back this long (frames) for a voice that sounds like
+# yours before it is given to them: a seller usually opens the call, and a print enrolled from a few
+# sentences can take several seconds to recognise (MEE009 of ami_dev00: 7 s of their own opening
+# turn went to "them"). Only the first seconds of a call wait longer; a customer who opens it is
+# theirs once the hold runs out.
+OPENING_HOLD_FRAMES = 400
 ONE_VOICE_CLOSENESS = 0.91  # two groups whose centres are this close are one voice
 
 ENROLMENT_SENTENCES = (
@@ -172,7 +178,8 @@ class VoiceAttribution:
         self._batch = RECORDING_BATCH if whole_call else LIVE_BATCH
         self._you = self._voice
         self._them: np.ndarray | None = None
-        self.voices = VoicesHeard.NOT_YET
+        self._voices = VoicesHeard.NOT_YET
+        self._holding_opening = not whole_call
         self._released = 0
         self._last_mine = True
 
@@ -183,11 +190,22 @@ class VoiceAttribution:
         if self._whole_call:
             self._forget()
             return []
+        opening = self._speaking_from + len(self._speaking) < OPENING_HOLD_FRAMES
+        self._holding_opening = opening and self._voices in (VoicesHeard.NOT_YET, VoicesHeard.ONLY_THEIRS)
+        if self._holding_opening:  # nothing sounds like you yet: speech waits for your voice
+            return self._release(judged_before=self._released)
         return self._release(judged_before=self._pending[0] if self._pending else self._next_window)
+
+    @property
+    def voices(self) -> VoicesHeard:
+        """What the call so far holds, as said on screen: while the opening waits for your voice,
+        nothing has been given to them yet, so 'not yet' rather than 'only theirs'."""
+        return VoicesHeard.NOT_YET if self._holding_opening else self._voices
 
     def finish(self) -> list[tuple[bool, bool]]:
         """Everything still held back, judged with what is known."""
         self._embed_ready_windows(final=True)
+        self._holding_opening = False
         return self._release(judged_before=self._speaking_from + len(self._speaking))
 
     def _heard(self) -> int:
@@ -233,7 +251,7 @@ class VoiceAttribution:
         if np.count_nonzero(likeness >= ONE_VOICE_LIKENESS) < MIN_YOUR_WINDOWS:
             # Nothing yet sounds like you (the customer opened the call): theirs is all there is.
             self._you, self._them = self._voice, _unit(vectors.mean(axis=0))
-            self.voices = VoicesHeard.ONLY_THEIRS
+            self._voices = VoicesHeard.ONLY_THEIRS
             return
         seed = np.argsort(likeness)[: max(1, int(len(vectors) * THEM_SEED_SHARE))]
         you, them = self._voice, _unit(vectors[seed].mean(axis=0))
@@ -246,10 +264,10 @@ class VoiceAttribution:
         mine = vectors @ you >= vectors @ them
         if self._is_one_voice(likeness[~mine], float(you @ them)):
             self._you, self._them = self._voice, None
-            self.voices = VoicesHeard.ONLY_YOURS
+            self._voices = VoicesHeard.ONLY_YOURS
         else:
             self._you, self._them = you, them
-            self.voices = VoicesHeard.YOURS_AND_ANOTHER
+            self._voices = VoicesHeard.YOURS_AND_ANOTHER
 
     @staticmethod
     def _is_one_voice(their_likeness: np.ndarray, closeness: float) -> bool:
