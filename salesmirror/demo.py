@@ -19,7 +19,7 @@ from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.coaching.script import ScriptError, load_script, speech_lanes
 from salesmirror.coaching.session import CoachSettings
-from salesmirror.events import CaptureMode, Nudge, Speaker, Utterance
+from salesmirror.events import Nudge, Speaker, Utterance
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.call_plan import demo_call
 from salesmirror.resource_files import resource_path
@@ -106,7 +106,7 @@ def stored_material(stored: StoredSession) -> DemoMaterial:
         silence,
         lanes,
         recorded_nudges=tuple(stored.nudges),
-        one_channel=stored.row.mode is CaptureMode.SINGLE_MICROPHONE,
+        one_channel=stored.row.one_channel,
     )
 
 

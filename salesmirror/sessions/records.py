@@ -63,6 +63,12 @@ class SessionRow:
     nudges: int = 0  # how many nudges it got
 
     @property
+    def one_channel(self) -> bool:
+        """Both voices were heard on one microphone, so its monologues follow the one-channel rule
+        (TalkTimeSettings.one_channel) wherever the call is shown again."""
+        return self.mode is CaptureMode.SINGLE_MICROPHONE
+
+    @property
     def display_title(self) -> str:
         """The user's title, or the start time in local time."""
         if self.title:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from salesmirror.coaching.talk_time import TalkTimeSettings, monologues_of
-from salesmirror.events import CaptureMode, Nudge, Segment, Speaker, Utterance
+from salesmirror.events import Nudge, Segment, Speaker, Utterance
 from salesmirror.sessions.records import StoredSession
 
 # Your monologues (the live timer's rule, `monologues_of`) are drawn from this long...
@@ -43,7 +43,7 @@ class Timeline:
         for segment in stored.segments:
             lanes[segment.speaker].append(segment)
         # The rule the live timer ran: on one channel, a short "them" inside your talk is not believed.
-        settings = TalkTimeSettings(one_channel=stored.row.mode is CaptureMode.SINGLE_MICROPHONE)
+        settings = TalkTimeSettings(one_channel=stored.row.one_channel)
         long_ones = [m for m in monologues_of(stored.segments, settings) if m.duration >= MONOLOGUE_SHOWN_S]
         return cls(duration, lanes, long_ones, list(stored.nudges), list(stored.lines))
 
