@@ -46,8 +46,16 @@ _MIN_CONFIDENCE = 0.3  # normalised correlation needed to trust a delay estimate
 _MIN_DELAY = SAMPLE_RATE // 1000
 _SAME_DELAY = 2  # samples: estimates this close agree
 _CONFIRMATIONS = 3  # agreeing estimates needed to change the delay in use (2 for the first)
+# In double talk the correlation peak wanders to a reflection (a reverberant room: 3.6-3.8 ms
+# instead of 3.1) with less confidence (0.45-0.85) than the echo alone gives (0.93-0.98). An
+# estimate may count towards replacing the delay in use only when it is nearly as sure as the best
+# estimate that confirmed that delay within the last half minute; a changed output device, heard
+# while you are quiet, is at once, and any other within half a minute.
+_REPLACE_CONFIDENCE_SHARE = 0.9
+_CONFIRMED_FOR = 30 * SAMPLE_RATE
 _MIN_SPEECH_FRAMES = 12  # 0.25 s of far-side speech in a window before it says anything
 _SILENT_RMS = 1.0  # a reference this quiet (digital silence) carries no echo to fit
+_SILENT_DB = 20 * np.log10(_SILENT_RMS / 32768)
 # The echo's tail fades at 60 dB per reverberation time; assuming a slow room (0.8 s, the top of
 # ordinary offices) keeps the tail's residue out of your talk in every room up to it.
 _TAIL_FADE_DB = 60 * (FRAME_SAMPLES / SAMPLE_RATE) / 0.8  # per 20 ms frame
@@ -56,6 +64,15 @@ _TAIL_FADE_DB = 60 * (FRAME_SAMPLES / SAMPLE_RATE) / 0.8  # per 20 ms frame
 _RESIDUE_BELOW_ECHO_DB = 4.0
 _RESIDUE_CUT_DB = 30.0  # residue is lowered this far, never below the microphone's floor
 _FLOOR_RISE_DB = 0.01  # per frame: the floor follows a room getting louder within a minute or so
+# The far side is talking when the call's audio comes this far above its own floor: line hiss or
+# comfort noise is not a voice whose first echo is worth holding the microphone for. The floor
+# is known after half a second of the call's audio; before that, any sound counts.
+_TALKING_OVER_FLOOR_DB = 10.0
+_FLOOR_KNOWN_AFTER = SAMPLE_RATE // 2
+# While no delay is known, a window with speech but no clear echo (double talk, a headset) is looked
+# at again this much later: the first echo is found within half a second of the far side's first
+# words, without an FFT of two seconds of audio for every block of a headset call.
+_RETRY_UNKNOWN = SAMPLE_RATE // 8
 
 
 class _History:
@@ -98,11 +115,12 @@ def _level_db(samples: np.ndarray) -> float:
     return float(frame_levels(samples[np.newaxis, :])[0])
 
 
-def _has_speech(samples: np.ndarray) -> bool:
-    """Enough loud frames to correlate on: at least a quarter second within 20 dB of the peak."""
+def _has_speech(samples: np.ndarray, floor_db: float) -> bool:
+    """Enough loud frames to correlate on: at least a quarter second within 20 dB of the peak and
+    well above the stream's floor (hiss alone has no echo worth looking for)."""
     whole = samples.size - samples.size % FRAME_SAMPLES
-    rms = np.sqrt(np.mean(samples[:whole].reshape(-1, FRAME_SAMPLES) ** 2, axis=1))
-    loud = rms >= max(_SILENT_RMS, rms.max() / 10)
+    levels = frame_levels(samples[:whole].reshape(-1, FRAME_SAMPLES))
+    loud = levels >= max(_SILENT_DB, levels.max() - 20.0, floor_db + _TALKING_OVER_FLOOR_DB)
     return int(loud.sum()) >= _MIN_SPEECH_FRAMES
 
 
@@ -128,11 +146,14 @@ class EchoCanceller:
         self._delay: int | None = None
         self._candidate: int | None = None
         self._candidate_seen = 0
+        # (end of window, confidence) of recent estimates that agreed with the delay in use
+        self._confirmations: deque[tuple[int, float]] = deque()
         self._next_estimate = 0
         self._hold_spent = False
         self._largest_block = 0
         self._echo_db = -np.inf  # how loud what the echo leaves can be: under the fit, or its fading tail
         self._floor_db = np.inf  # the microphone's quietest recent frames
+        self._reference_floor_db = np.inf  # the call's audio's quietest recent frames
 
     @property
     def delay_s(self) -> float | None:
@@ -143,7 +164,9 @@ class EchoCanceller:
         # In 60 ms pieces, so that estimates and holds do not depend on the caller's block size.
         out = []
         for at in range(0, samples.size, _PIECE):
-            self._reference.append(samples[at : at + _PIECE].astype(np.float64))
+            piece = samples[at : at + _PIECE].astype(np.float64)
+            self._reference.append(piece)
+            self._follow_reference_floor(piece)
             out += self._drain()
         return out
 
@@ -168,11 +191,11 @@ class EchoCanceller:
 
     def _drain(self) -> list[np.ndarray]:
         known_until = min(self._microphone.end, self._reference.end)
-        # Until the delay is known, look at every block (echo before that would count as you);
-        # afterwards, twice a second is plenty to follow a changed output device.
-        due = self._delay is None or known_until >= self._next_estimate
-        if due and self._estimate_delay(known_until):
-            self._next_estimate = known_until + _WINDOW // 2
+        # Until the delay is known, look often (echo before that would count as you); afterwards,
+        # twice a second is plenty to follow a changed output device. Hiss alone is not looked at.
+        if known_until >= self._next_estimate and self._estimate_delay(known_until):
+            wait = _WINDOW // 2 if self._delay is not None else _RETRY_UNKNOWN
+            self._next_estimate = known_until + wait
         out = []
         while self._pending:
             block = self._pending[0]
@@ -202,7 +225,19 @@ class EchoCanceller:
             self._hold_spent = True
             return False
         recent = self._reference.span(self._mic_done - self._max_delay, stop)
-        return bool(np.sqrt(np.mean(recent**2)) >= _SILENT_RMS)
+        if np.sqrt(np.mean(recent**2)) < _SILENT_RMS:
+            return False
+        return _level_db(recent) >= self._known_reference_floor_db + _TALKING_OVER_FLOOR_DB
+
+    @property
+    def _known_reference_floor_db(self) -> float:
+        """The call's audio's floor, or (in its first half second) lower than any sound."""
+        return self._reference_floor_db if self._reference.end >= _FLOOR_KNOWN_AFTER else -np.inf
+
+    def _follow_reference_floor(self, piece: np.ndarray) -> None:
+        whole = piece.size - piece.size % FRAME_SAMPLES
+        for level in frame_levels(piece[:whole].reshape(-1, FRAME_SAMPLES)):
+            self._reference_floor_db = min(self._reference_floor_db + _FLOOR_RISE_DB, float(level))
 
     def _cancel(self, block: np.ndarray, start: int) -> np.ndarray:
         delay = self._delay
@@ -235,13 +270,14 @@ class EchoCanceller:
         return frame
 
     def _estimate_delay(self, end: int) -> bool:
-        """Add a delay estimate from the second before `end`; False when there was nothing to go on."""
+        """Add a delay estimate from the second before `end` when one stands out; False when there
+        was no far-side speech to correlate on (so nothing was computed)."""
         window = min(_WINDOW, end)
         if window < _MIN_WINDOW:
             return False
         mic = self._microphone.span(end - window, end)
         reference = self._reference.span(end - window - self._max_delay, end)
-        if not mic.any() or not _has_speech(reference):
+        if not mic.any() or not _has_speech(reference, self._known_reference_floor_db):
             return False
         size = 1 << (reference.size + mic.size).bit_length()
         # correlation[k] = sum_i mic[i] * reference[i + k]. The reference window starts max_delay
@@ -255,15 +291,23 @@ class EchoCanceller:
         if best == lags.size - 1:
             return True  # looked, and found no echo
         energy = np.sqrt(np.sum(mic**2) * np.sum(reference[best : best + mic.size] ** 2))
-        if energy > 0 and abs(lags[best]) / energy >= _MIN_CONFIDENCE:
-            self._consider(self._max_delay - best)
+        confidence = abs(lags[best]) / energy if energy > 0 else 0.0
+        if confidence >= _MIN_CONFIDENCE:
+            self._consider(self._max_delay - best, confidence, end)
             return True
         return False
 
-    def _consider(self, estimate: int) -> None:
+    def _consider(self, estimate: int, confidence: float, end: int) -> None:
+        confirmations = self._confirmations
+        while confirmations and confirmations[0][0] < end - _CONFIRMED_FOR:
+            confirmations.popleft()
         if self._delay is not None and abs(estimate - self._delay) <= _SAME_DELAY:
             self._candidate, self._candidate_seen = None, 0
+            confirmations.append((end, confidence))
             return
+        best_confirmed = max((c for _, c in confirmations), default=0.0)
+        if confidence < best_confirmed * _REPLACE_CONFIDENCE_SHARE:
+            return  # double talk, most likely: neither for the delay in use nor against it
         if self._candidate is not None and abs(estimate - self._candidate) <= _SAME_DELAY:
             self._candidate_seen += 1
         else:
@@ -271,3 +315,5 @@ class EchoCanceller:
         needed = _CONFIRMATIONS if self._delay is not None else _CONFIRMATIONS - 1
         if self._candidate_seen >= needed:
             self._delay, self._candidate, self._candidate_seen = self._candidate, None, 0
+            confirmations.clear()
+            confirmations.append((end, confidence))
