@@ -26,6 +26,7 @@ from room_noise import add_noise, at_dbfs, hiss, speech_rms, with_floor
 from salesmirror.analysis import analyze_recording
 from salesmirror.coaching.room_level import RoomLevel, frame_levels
 from salesmirror.coaching.session import CoachingSession
+from salesmirror.coaching.voice_activity import PauseBridge, TurnBridge
 from salesmirror.events import Speaker
 
 
@@ -76,13 +77,13 @@ def test_distant_chatter_alone_is_not_you(dbfs: int, tmp_path: Path):
     assert "monologue" not in [n.kind for n in session.nudges.fired]
 
 
-@pytest.mark.parametrize(("kind", "snr_db", "worst"), [("clicks", 20, 6), ("babble", 15, 6), ("pink", 10, 9)])
-def test_noise_on_the_microphone_keeps_the_talk_ratio(kind: str, snr_db: float, worst: float, tmp_path: Path):
+@pytest.mark.parametrize(("kind", "snr_db"), [("clicks", 20), ("babble", 15), ("pink", 10)])
+def test_noise_on_the_microphone_keeps_the_talk_ratio(kind: str, snr_db: float, tmp_path: Path):
     errors = _ratio_errors(tmp_path, kind, snr_db)
     assert np.mean(np.abs(errors)) <= 3.0, errors
-    # Pink noise at 10 dB hides MEE009's quiet far-field speech on ami_dev00 from the neural
-    # detector (-8.5 points); every other case is within 3.
-    assert max(np.abs(errors)) <= worst, errors
+    # Pink noise at 10 dB hides the quiet ends of MEE009's far-field words on ami_dev00: bridged
+    # as in a quiet room (0.7 s), that was -8.5 points; bridged up to 1.0 s in a noisy room, -4.5.
+    assert max(np.abs(errors)) <= 6.0, errors
 
 
 def test_line_noise_is_not_double_talk_and_nobody_is_told_to_let_them_finish(tmp_path: Path):
@@ -137,22 +138,42 @@ def test_headset_mode_is_in_step_with_separate_tracks(name: str, tmp_path: Path)
     assert in_step >= tracks - 0.02, (in_step, tracks)
 
 
-def test_the_room_level_learns_the_floor_and_your_voice():
-    name = "ami_trn03"
-    you, _, _ = make_call(name)
-    noisy = add_noise(you, "pink", 10)  # measured: floor 21 dB under the voice
+def _room_after(audio: np.ndarray) -> RoomLevel:
     room = RoomLevel(own_voice=True)
-    frames = noisy[: noisy.size // 320 * 320].reshape(-1, 320)
-    for level in frame_levels(frames):
+    for level in frame_levels(audio[: audio.size // 320 * 320].reshape(-1, 320)):
         room.judge(float(level), detected=True)
+    return room
+
+
+def test_the_room_level_learns_the_floor_and_your_voice():
+    you, _, _ = make_call("ami_trn03")
+    room = _room_after(add_noise(you, "pink", 10))  # measured: floor 21 dB under the voice
     pink_level = 20 * np.log10(speech_rms(you) * 10 ** (-10 / 20) / 32768)
     assert room.floor_db == pytest.approx(pink_level, abs=4)
     assert room.voice_db is not None and room.voice_db > room.floor_db + 10
     assert room.noisy  # 10 dB is close enough to say the figures may be less exact
-    quiet = RoomLevel(own_voice=True)
-    for level in frame_levels(with_floor(you)[: frames.size].reshape(-1, 320)):
-        quiet.judge(float(level), detected=True)
-    assert not quiet.noisy
+    assert not _room_after(with_floor(you)).noisy
+
+
+@pytest.mark.parametrize("bridge", ["pause", "turn"])
+def test_a_noisy_room_bridges_longer_pauses_than_a_quiet_one(bridge: str):
+    """Noise hides the quiet ends of words, so pauses grow: a 0.9 s pause is still the same turn
+    in a noisy room, and a turn change in a quiet one (where 0.7 s is bridged)."""
+    you, _, _ = make_call("ami_trn03")
+    frames = [True] * 50 + [False] * 45 + [True] * 50  # 1 s, a 0.9 s pause, 1 s
+    filled = {}
+    for label, audio in (("noisy", add_noise(you, "pink", 10)), ("quiet", with_floor(you))):
+        room = _room_after(audio)
+        if bridge == "pause":
+            pause_bridge = PauseBridge(room=room)
+            out = [d for d in map(pause_bridge.push, frames) if d is not None] + pause_bridge.flush()
+        else:
+            turn_bridge = TurnBridge(rooms=(room, None))
+            pairs = [p for f in frames if (p := turn_bridge.push(f, False)) is not None] + turn_bridge.flush()
+            out = [mine for mine, _ in pairs]
+        assert len(out) == len(frames)
+        filled[label] = all(out)
+    assert filled == {"noisy": True, "quiet": False}
 
 
 @pytest.mark.parametrize("kind", ["clicks", "pink", "brown", "babble", "hiss"])

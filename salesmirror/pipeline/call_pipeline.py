@@ -164,7 +164,7 @@ class CallPipeline:
         both = Speaker.YOU in speakers and Speaker.THEM in speakers
         # Two detected channels are bridged together, so that a pause in which one side gave way
         # is a turn change (speech lanes given by a script are final as they are).
-        self._turns = TurnBridge() if both and single_microphone is None and speech_lanes is None else None
+        bridge_together = both and single_microphone is None and speech_lanes is None
         # Who speaks when: detected in each channel's audio, or given by lanes (a script or a
         # stored call without audio, whose silent tracks only keep the clock and are never analysed).
         # Your own microphone hears you loudest; one microphone for both voices cannot assume that.
@@ -172,10 +172,17 @@ class CallPipeline:
             s: GivenSpeech(speech_lanes.get(s, bytearray()))
             if speech_lanes is not None
             else ChannelActivity(
-                own_voice=s is Speaker.YOU and single_microphone is None, bridged=self._turns is None
+                own_voice=s is Speaker.YOU and single_microphone is None, bridged=not bridge_together
             )
             for s in speakers
         }
+        # Each side's pauses are bridged further while its room is noisy.
+        you, them = (self._activity.get(s) for s in (Speaker.YOU, Speaker.THEM))
+        self._turns = (
+            TurnBridge(rooms=(you.room, them.room))
+            if isinstance(you, ChannelActivity) and isinstance(them, ChannelActivity) and bridge_together
+            else None
+        )
         self._heard_at = {s: time.monotonic() for s in speakers}  # when each last delivered audio
         self._aligned = AlignedChannels(
             speakers, self._step, heard_at=self._heard_at, turns=self._turns, flat_out=flat_out

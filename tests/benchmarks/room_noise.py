@@ -2,7 +2,8 @@
 (WebRTC within Silero's regions, gated by the room level), in one run.
 
 For every two-speaker recording, each main speaker as "you", and each condition on the microphone
-(the far side always carries a quiet line floor): the talk-ratio error against the human turns,
+(the far side always carries a quiet line floor), both channels judged and bridged as the pipeline
+does (the old detector: each channel bridged on its own): the talk-ratio error against the human turns,
 the share of 100 ms frames right, and the processor time per minute of audio and channel. Then
 typing and distant chatter alone, two minutes each: seconds counted as you.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
 
 import numpy as np
@@ -73,11 +75,26 @@ def new_decisions(samples: np.ndarray, own_voice: bool, bridged: bool = True) ->
 
 
 def new_call(mic: np.ndarray, line: np.ndarray) -> list[tuple[bool, bool]]:
-    """As the pipeline does it: both channels judged, then bridged together."""
-    mine, theirs = new_decisions(mic, True, bridged=False), new_decisions(line, False, bridged=False)
-    bridge = TurnBridge()
-    pairs = zip(mine, theirs, strict=False)
-    return [p for you, them in pairs if (p := bridge.push(you, them)) is not None] + bridge.flush()
+    """As the pipeline does it: both channels judged block by block, then bridged together (each
+    side further while its room is noisy)."""
+    mine, theirs = ChannelActivity(own_voice=True, bridged=False), ChannelActivity(bridged=False)
+    bridge = TurnBridge(rooms=(mine.room, theirs.room))
+    lanes: tuple[deque[bool], deque[bool]] = (deque(), deque())
+    out: list[tuple[bool, bool]] = []
+
+    def bridge_decided() -> None:
+        while lanes[0] and lanes[1]:
+            if (pair := bridge.push(lanes[0].popleft(), lanes[1].popleft())) is not None:
+                out.append(pair)
+
+    for at in range(0, min(mic.size, line.size), 3 * FRAME_SAMPLES):  # 60 ms blocks
+        lanes[0].extend(mine.feed(mic[at : at + 3 * FRAME_SAMPLES]))
+        lanes[1].extend(theirs.feed(line[at : at + 3 * FRAME_SAMPLES]))
+        bridge_decided()
+    lanes[0].extend(mine.flush())
+    lanes[1].extend(theirs.flush())
+    bridge_decided()
+    return out + bridge.flush()
 
 
 DETECTORS = {"old": old_decisions, "new": new_decisions}
@@ -115,14 +132,11 @@ def main(quick: bool) -> None:
                 if "echo" in condition:
                     mic = cancelled(mic, them_line)
                 cells = []
-                for detector, decide in DETECTORS.items():
+                for detector, call in CALLS.items():
                     started = time.process_time()
-                    mine, theirs = decide(mic, True), decide(them_line, False)
+                    pairs = call(mic, them_line)
                     cpu[detector] += time.process_time() - started
-                    n = min(len(mine), len(theirs))
-                    error, right = scored_labels(
-                        list(zip(mine[:n], theirs[:n], strict=True)), turns, you_speaker, them_speaker
-                    )
+                    error, right = scored_labels(pairs, turns, you_speaker, them_speaker)
                     summary[condition][detector].append((error, right))
                     cells.append(f"{error:+7.1f} pp {100 * right:5.1f} %")
                 audio_s += 2 * you.size / 16_000
