@@ -108,7 +108,7 @@ class _Window(Generic[P]):
 
 class _BridgeWindow:
     """How far back a pause may be filled, and how long decisions are held for it: the quiet-room
-    window, widened for good once `room` (a channel's RoomLevel, when given) is noisy. Decisions
+    window, widened on a side whose room (its channel's RoomLevel, when given) is noisy. Decisions
     are held for the widest window used so far, so a window that widens never needs a decision
     that was already given out."""
 
