@@ -270,8 +270,9 @@ class EchoCanceller:
         return frame
 
     def _estimate_delay(self, end: int) -> bool:
-        """Add a delay estimate from the second before `end` when one stands out; False when there
-        was no far-side speech to correlate on (so nothing was computed)."""
+        """Add a delay estimate from the second before `end` when one stands out. True when the
+        window was looked at (an estimate, or the same sound in both streams); False when it gave
+        nothing to go on (no far-side speech, or no clear echo), so it is looked at again soon."""
         window = min(_WINDOW, end)
         if window < _MIN_WINDOW:
             return False
