@@ -115,6 +115,11 @@ def _level_db(samples: np.ndarray) -> float:
     return float(frame_levels(samples[np.newaxis, :])[0])
 
 
+def _followed_floor(floor_db: float, level_db: float) -> float:
+    """A stream's floor after one more frame: down to any quieter frame at once, up slowly."""
+    return min(floor_db + _FLOOR_RISE_DB, level_db)
+
+
 def _has_speech(samples: np.ndarray, floor_db: float) -> bool:
     """Enough loud frames to correlate on: at least a quarter second within 20 dB of the peak and
     well above the stream's floor (hiss alone has no echo worth looking for)."""
@@ -237,7 +242,7 @@ class EchoCanceller:
     def _follow_reference_floor(self, piece: np.ndarray) -> None:
         whole = piece.size - piece.size % FRAME_SAMPLES
         for level in frame_levels(piece[:whole].reshape(-1, FRAME_SAMPLES)):
-            self._reference_floor_db = min(self._reference_floor_db + _FLOOR_RISE_DB, float(level))
+            self._reference_floor_db = _followed_floor(self._reference_floor_db, float(level))
 
     def _cancel(self, block: np.ndarray, start: int) -> np.ndarray:
         delay = self._delay
@@ -253,7 +258,7 @@ class EchoCanceller:
     def _cancel_frame(self, frame: np.ndarray, start: int, delay: int) -> np.ndarray:
         """One frame: the direct echo fitted and subtracted, then the residue cut (module doc, 2-3)."""
         level = _level_db(frame)
-        self._floor_db = min(self._floor_db + _FLOOR_RISE_DB, level)
+        self._floor_db = _followed_floor(self._floor_db, level)
         begin = start - delay - _TAPS // 2
         reference = self._reference.span(begin, begin + frame.size + _TAPS - 1)
         direct_db = -np.inf

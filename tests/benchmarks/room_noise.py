@@ -66,8 +66,9 @@ def old_call(mic: np.ndarray, line: np.ndarray) -> list[tuple[bool, bool]]:
     return list(zip(mine[:n], theirs[:n], strict=True))
 
 
-def new_decisions(samples: np.ndarray, own_voice: bool, bridged: bool = True) -> list[bool]:
-    activity = ChannelActivity(own_voice=own_voice, bridged=bridged)
+def new_decisions(samples: np.ndarray, own_voice: bool) -> list[bool]:
+    """One channel on its own, bridged by itself (typing or chatter alone on the microphone)."""
+    activity = ChannelActivity(own_voice=own_voice)
     out: list[bool] = []
     for at in range(0, samples.size, 3 * FRAME_SAMPLES):  # 60 ms blocks, as a microphone delivers
         out += activity.feed(samples[at : at + 3 * FRAME_SAMPLES])
