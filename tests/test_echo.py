@@ -172,11 +172,11 @@ def test_a_changed_output_device_is_followed_within_two_seconds():
 
 @pytest.mark.parametrize("capacity", [700, 97])
 def test_stream_history_returns_exactly_what_was_heard_across_wrap_arounds(capacity: int):
-    from salesmirror.coaching.echo import _History
+    from salesmirror.coaching.echo import SampleHistory
 
     rng = np.random.default_rng(1)
     stream = rng.normal(size=20_000)
-    history = _History(capacity)
+    history = SampleHistory(capacity)
     heard = 0
     for size in rng.integers(1, 400, size=60):
         history.append(stream[heard : heard + size])
@@ -187,7 +187,7 @@ def test_stream_history_returns_exactly_what_was_heard_across_wrap_arounds(capac
                 [stream[i] if heard - capacity <= i < heard and i >= 0 else 0.0 for i in range(lo, hi)]
             )
             assert np.array_equal(history.span(lo, hi), expected), (lo, hi, heard)
-    oversized = _History(100)
+    oversized = SampleHistory(100)
     oversized.append(stream[:250])
     assert oversized.end == 250
     assert np.array_equal(oversized.span(150, 250), stream[150:250])

@@ -75,7 +75,7 @@ _FLOOR_KNOWN_AFTER = SAMPLE_RATE // 2
 _RETRY_UNKNOWN = SAMPLE_RATE // 8
 
 
-class _History:
+class SampleHistory:
     """The most recent samples of a stream, addressed by absolute sample index (a ring buffer:
     appending costs the new samples only, never a copy of the whole history)."""
 
@@ -115,12 +115,33 @@ def _level_db(samples: np.ndarray) -> float:
     return float(frame_levels(samples[np.newaxis, :])[0])
 
 
-def _followed_floor(floor_db: float, level_db: float) -> float:
+def followed_floor(floor_db: float, level_db: float) -> float:
     """A stream's floor after one more frame: down to any quieter frame at once, up slowly."""
     return min(floor_db + _FLOOR_RISE_DB, level_db)
 
 
-def _has_speech(samples: np.ndarray, floor_db: float) -> bool:
+def strongest_echo(mic: np.ndarray, reference: np.ndarray, max_delay: int) -> tuple[int, float] | None:
+    """The delay (samples) at which `reference` best explains `mic`, and how well (normalised
+    correlation, 0-1); None when the best match is the same sound at once (crosstalk, not an echo).
+
+    `reference` starts `max_delay` samples before `mic` and is that much longer.
+    """
+    size = 1 << (reference.size + mic.size).bit_length()
+    # correlation[k] = sum_i mic[i] * reference[i + k]. The reference window starts max_delay
+    # earlier than the microphone's, so an echo `delay` samples late peaks at k = max - delay.
+    spectrum = np.fft.rfft(mic, size).conj() * np.fft.rfft(reference, size)
+    correlation = np.fft.irfft(spectrum, size)
+    # One lag short of the minimum is looked at too: a peak there or at lag zero is the same
+    # sound in both streams (crosstalk), whose slope would otherwise pass for a 1 ms echo.
+    lags = correlation[: max_delay - _MIN_DELAY + 2]
+    best = int(np.argmax(np.abs(lags)))
+    if best == lags.size - 1:
+        return None
+    energy = np.sqrt(np.sum(mic**2) * np.sum(reference[best : best + mic.size] ** 2))
+    return max_delay - best, float(abs(lags[best]) / energy) if energy > 0 else 0.0
+
+
+def has_far_speech(samples: np.ndarray, floor_db: float) -> bool:
     """Enough loud frames to correlate on: at least a quarter second within 20 dB of the peak and
     well above the stream's floor (hiss alone has no echo worth looking for)."""
     whole = samples.size - samples.size % FRAME_SAMPLES
@@ -143,8 +164,8 @@ class EchoCanceller:
         self._max_hold = int(max_hold_s * SAMPLE_RATE)
         # Room for the hold plus a few large blocks in flight (flat-out analysis uses 1.2 s).
         margin = self._max_hold + 4 * SAMPLE_RATE
-        self._reference = _History(self._max_delay + _WINDOW + margin)
-        self._microphone = _History(_WINDOW + margin)
+        self._reference = SampleHistory(self._max_delay + _WINDOW + margin)
+        self._microphone = SampleHistory(_WINDOW + margin)
         self._pending: deque[np.ndarray] = deque()
         self._mic_done = 0  # absolute index of the next microphone sample to process
         self._reference_ended = False
@@ -242,7 +263,7 @@ class EchoCanceller:
     def _follow_reference_floor(self, piece: np.ndarray) -> None:
         whole = piece.size - piece.size % FRAME_SAMPLES
         for level in frame_levels(piece[:whole].reshape(-1, FRAME_SAMPLES)):
-            self._reference_floor_db = _followed_floor(self._reference_floor_db, float(level))
+            self._reference_floor_db = followed_floor(self._reference_floor_db, float(level))
 
     def _cancel(self, block: np.ndarray, start: int) -> np.ndarray:
         delay = self._delay
@@ -258,7 +279,7 @@ class EchoCanceller:
     def _cancel_frame(self, frame: np.ndarray, start: int, delay: int) -> np.ndarray:
         """One frame: the direct echo fitted and subtracted, then the residue cut (module doc, 2-3)."""
         level = _level_db(frame)
-        self._floor_db = _followed_floor(self._floor_db, level)
+        self._floor_db = followed_floor(self._floor_db, level)
         begin = start - delay - _TAPS // 2
         reference = self._reference.span(begin, begin + frame.size + _TAPS - 1)
         direct_db = -np.inf
@@ -283,23 +304,14 @@ class EchoCanceller:
             return False
         mic = self._microphone.span(end - window, end)
         reference = self._reference.span(end - window - self._max_delay, end)
-        if not mic.any() or not _has_speech(reference, self._known_reference_floor_db):
+        if not mic.any() or not has_far_speech(reference, self._known_reference_floor_db):
             return False
-        size = 1 << (reference.size + mic.size).bit_length()
-        # correlation[k] = sum_i mic[i] * reference[i + k]. The reference window starts max_delay
-        # earlier than the microphone's, so an echo `delay` samples late peaks at k = max - delay.
-        spectrum = np.fft.rfft(mic, size).conj() * np.fft.rfft(reference, size)
-        correlation = np.fft.irfft(spectrum, size)
-        # One lag short of the minimum is looked at too: a peak there or at lag zero is the same
-        # sound in both streams (crosstalk), whose slope would otherwise pass for a 1 ms echo.
-        lags = correlation[: self._max_delay - _MIN_DELAY + 2]
-        best = int(np.argmax(np.abs(lags)))
-        if best == lags.size - 1:
-            return True  # looked, and found no echo
-        energy = np.sqrt(np.sum(mic**2) * np.sum(reference[best : best + mic.size] ** 2))
-        confidence = abs(lags[best]) / energy if energy > 0 else 0.0
+        found = strongest_echo(mic, reference, self._max_delay)
+        if found is None:
+            return True  # looked, and found the same sound in both streams, not an echo
+        delay, confidence = found
         if confidence >= _MIN_CONFIDENCE:
-            self._consider(self._max_delay - best, confidence, end)
+            self._consider(delay, confidence, end)
             return True
         return False
 
