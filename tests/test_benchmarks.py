@@ -17,6 +17,7 @@ EXPECTED = {
     "analyze_memory.py": "--mic/--system",
     "analyze_speed.py": "x real time",
     "echo_attribution.py": "frames right",
+    "echo_leak.py": "must tell",
     "final_latency.py": "final results over",
     "gui_stall.py": "GUI-thread stall",
     "live_cpu.py": "of one core",

@@ -10,11 +10,12 @@ import pytest
 from fake_portaudio import LAPTOP, FakePortAudio, fake_audio
 from locks import hold_lock
 from PySide6.QtCore import Qt
-from recordings import make_call, recorded_audio
+from recordings import make_call, recorded_audio, with_echo
 from room_noise import add_noise, at_dbfs, with_floor
 
 from salesmirror.audio.devices import AudioUnavailableError, InputDevice
 from salesmirror.audio.source import BLOCK_SAMPLES
+from salesmirror.coaching.echo_leak import echo_heard_message
 from salesmirror.events import Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import Recognition
@@ -29,14 +30,20 @@ def no_devices() -> list[InputDevice]:
     return []
 
 
-@pytest.fixture
-def recorded_app(qtbot):
-    you, them, _ = make_call("ami_trn03")
+def playing_window(qtbot, you: np.ndarray, them: np.ndarray) -> AppController:
+    """The app, its window shown, set to play this call (as separate tracks) eight times faster."""
     controller = AppController(
         app_paths(), fake_audio(), recorded_audio({Speaker.YOU: you, Speaker.THEM: them}, FAST)
     )
     qtbot.addWidget(controller.window)
     controller.window.show()
+    return controller
+
+
+@pytest.fixture
+def recorded_app(qtbot):
+    you, them, _ = make_call("ami_trn03")
+    controller = playing_window(qtbot, you, them)
     yield controller
     controller.shutdown()
 
@@ -343,11 +350,7 @@ def test_settings_propose_call_audio_name_the_mode_and_show_live_levels(qtbot):
 def test_a_noisy_room_is_said_plainly_while_the_call_goes_on(qtbot):
     you, them, _ = make_call("ami_trn03")
     noisy = add_noise(you, "pink", 8)  # a loud fan under the seller's voice
-    controller = AppController(
-        app_paths(), fake_audio(), recorded_audio({Speaker.YOU: noisy, Speaker.THEM: them}, FAST)
-    )
-    qtbot.addWidget(controller.window)
-    controller.window.show()
+    controller = playing_window(qtbot, noisy, them)
     window = controller.window
     try:
         assert not window.noise_notice.isVisible()
@@ -357,6 +360,23 @@ def test_a_noisy_room_is_said_plainly_while_the_call_goes_on(qtbot):
             "Background noise is high on your microphone: figures may be less exact"
         )
         qtbot.waitUntil(lambda: not controller.session.running, timeout=20_000)
+    finally:
+        controller.shutdown()
+
+
+def test_a_headset_microphone_that_hears_the_call_is_said_on_screen(qtbot):
+    """With "I wear a headset" ticked while the call plays through speakers the gauge leans to you
+    with their words, and the window says why instead of showing a confident wrong figure."""
+    you, them, _ = make_call("ami_dev01", "MEE012")
+    controller = playing_window(qtbot, with_echo(you, them, 6), them)
+    window = controller.window
+    try:
+        assert not window.audio_notice_frame.isVisible()
+        window.start()
+        qtbot.waitUntil(window.audio_notice_frame.isVisible, timeout=20_000)
+        assert window.audio_notice.text() == echo_heard_message(removing_echo=False)
+        qtbot.waitUntil(lambda: not controller.session.running, timeout=20_000)
+        assert window.audio_notice_frame.isVisible()  # still said once the call is over
     finally:
         controller.shutdown()
 

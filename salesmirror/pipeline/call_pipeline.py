@@ -21,6 +21,7 @@ import numpy as np
 
 from salesmirror.audio.source import AudioBlock, AudioSource, SourceEnded, SourceEvent
 from salesmirror.audio_format import SAMPLE_RATE
+from salesmirror.coaching.echo_leak import EchoLeakMonitor, echo_heard_message
 from salesmirror.coaching.script import GivenSpeech
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
@@ -162,9 +163,9 @@ class CallPipeline:
         self._stopping = threading.Event()
         speakers = [s for source in sources for s in source.speakers]
         both = Speaker.YOU in speakers and Speaker.THEM in speakers
-        # Two detected channels are bridged together, so that a pause in which one side gave way
-        # is a turn change (speech lanes given by a script are final as they are).
-        bridge_together = both and single_microphone is None and speech_lanes is None
+        # Two detected channels (speech lanes given by a script are final as they are) are bridged
+        # together, so that a pause in which one side gave way is a turn change.
+        two_detected = both and single_microphone is None and speech_lanes is None
         # Who speaks when: detected in each channel's audio, or given by lanes (a script or a
         # stored call without audio, whose silent tracks only keep the clock and are never analysed).
         # Your own microphone hears you loudest; one microphone for both voices cannot assume that.
@@ -172,7 +173,7 @@ class CallPipeline:
             s: GivenSpeech(speech_lanes.get(s, bytearray()))
             if speech_lanes is not None
             else ChannelActivity(
-                own_voice=s is Speaker.YOU and single_microphone is None, bridged=not bridge_together
+                own_voice=s is Speaker.YOU and single_microphone is None, bridged=not two_detected
             )
             for s in speakers
         }
@@ -180,7 +181,7 @@ class CallPipeline:
         you, them = (self._activity.get(s) for s in (Speaker.YOU, Speaker.THEM))
         self._turns = (
             TurnBridge(rooms=(you.room, them.room))
-            if isinstance(you, ChannelActivity) and isinstance(them, ChannelActivity) and bridge_together
+            if isinstance(you, ChannelActivity) and isinstance(them, ChannelActivity) and two_detected
             else None
         )
         self._heard_at = {s: time.monotonic() for s in speakers}  # when each last delivered audio
@@ -190,6 +191,9 @@ class CallPipeline:
         self._open_sources = set(speakers)
         # Two streams through speakers: "them" is the reference for removing their echo from you.
         self._channels: ChannelAudio = WithoutEcho() if cancel_echo and both else AsDelivered()
+        # Two streams: is the call's sound still in your microphone after that (or with a headset)?
+        self._echo_leak = EchoLeakMonitor() if two_detected else None
+        self._echo_heard = echo_heard_message(removing_echo=cancel_echo)
         self._model = model
         self._recognizers = {
             s: RecognitionWorker(s, self._model, self._inbox.put, _FAST_BACKLOG_BLOCKS if flat_out else 0)
@@ -366,6 +370,8 @@ class CallPipeline:
     def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
         """One channel's audio, echo already removed: voice activity, recognition, figures."""
         decisions = self._activity[speaker].feed(samples)
+        if self._echo_leak is not None and self._echo_leak.push(speaker, samples):
+            self._listener.on_problem(self._echo_heard)
         if self.journal is not None:
             self.journal.keep_audio(speaker, samples)
         worker = self._recognizers.get(speaker)
