@@ -482,8 +482,8 @@ def _sessions(args: argparse.Namespace) -> int:
             print(row.describe())
             if row.note:
                 print(f"Note: {row.note}")
-            if stored.audio_lost:
-                print(stored.audio_lost_notice())
+            for notice in stored.fairness_notices():
+                print(notice)
             print()
             print(format_summary(stored.summary()))
         elif args.action == "export":

@@ -93,6 +93,35 @@ class AudioLoss:
     speaker: Speaker
 
 
+class CautionKind(StrEnum):
+    """Something about the room or the setup that makes a call's figures less exact."""
+
+    NOISY_YOU = "noisy_you"  # background noise close to your voice on your microphone
+    NOISY_THEM = "noisy_them"
+    ECHO_HEARD = "echo_heard"  # the call's sound in your microphone, not removed
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    """When a call's figures became less exact, and why: kept with the call and said with its
+    figures wherever they are shown again."""
+
+    t: float
+    kind: CautionKind
+
+    def describe(self) -> str:
+        return _CAUTIONS[self.kind]
+
+
+_CAUTIONS = {
+    CautionKind.NOISY_YOU: "background noise was high on your microphone",
+    CautionKind.NOISY_THEM: "background noise was high on the call's audio",
+    CautionKind.ECHO_HEARD: (
+        "your microphone heard the call's sound, so some of their words may count as yours"
+    ),
+}
+
+
 @dataclass(slots=True)
 class TalkFigures:
     """A snapshot of the talk-time figures, cheap to copy into the UI's mailbox."""

@@ -661,6 +661,6 @@ def test_audio_the_microphone_lost_is_said_on_screen_and_kept_with_the_call(qtbo
     controller.open_replay(row.id)
     [replay] = controller.replays
     qtbot.addWidget(replay)
-    assert replay.lost_notice.isVisibleTo(replay)
-    assert replay.lost_notice.text().startswith("Audio was lost 3 times (0:03, 0:07, 0:07)")
+    assert replay.fairness_notice.isVisibleTo(replay)
+    assert replay.fairness_notice.text().startswith("Audio was lost 3 times (0:03, 0:07, 0:07)")
     controller.shutdown()

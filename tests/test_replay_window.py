@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 from pathlib import Path
 
@@ -10,8 +11,15 @@ import pytest
 from fake_portaudio import fake_audio
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from recordings import TWO_SPEAKER_CALLS, make_call, read_rttm, recorded_audio, speakers_by_talk_time
-from room_noise import with_floor
+from recordings import (
+    TWO_SPEAKER_CALLS,
+    make_call,
+    read_rttm,
+    recorded_audio,
+    speakers_by_talk_time,
+    with_echo,
+)
+from room_noise import add_noise, with_floor
 
 from salesmirror.analysis import analyze_script
 from salesmirror.audio.backend import AudioBackend
@@ -19,13 +27,14 @@ from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.kept_audio import KeptAudio, SessionPlayer
 from salesmirror.call_summary import CallFigures, CallSummary
 from salesmirror.cli import format_summary
+from salesmirror.cli import main as cli_main
 from salesmirror.coaching.playbook import kind
 from salesmirror.coaching.talk_time import monologues_of
 from salesmirror.coaching.targets import scorecard
-from salesmirror.events import Speaker
+from salesmirror.events import CautionKind, Speaker
 from salesmirror.paths import app_paths
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
-from salesmirror.sessions.export import ExportFormat
+from salesmirror.sessions.export import ExportFormat, export
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.sessions.records import SessionInfo, SessionSource
 from salesmirror.sessions.store import SessionStore
@@ -49,6 +58,10 @@ def store_script(folder: Path, name: str) -> int:
 
 def store_recording(folder: Path, name: str, keep_audio: bool = False) -> int:
     you, them, _ = make_call(name)
+    return store_tracks(folder, you, them, keep_audio)
+
+
+def store_tracks(folder: Path, you: np.ndarray, them: np.ndarray, keep_audio: bool = False) -> int:
     journal = SessionJournal(folder, SessionInfo(SessionSource.RECORDING, keep_audio=keep_audio))
     pipeline = CallPipeline(
         [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=None)],
@@ -90,6 +103,38 @@ def test_a_deleted_call_is_not_exported_from_its_open_replay(qtbot, store, tmp_p
     assert not window.export_to(tmp_path / "call.md", ExportFormat.MARKDOWN)
     assert not (tmp_path / "call.md").exists()
     assert f"There is no session {session_id}" in window.why.text()
+
+
+def test_what_made_a_calls_figures_less_exact_is_said_with_them_again(qtbot, capsys) -> None:
+    """A fan under the seller's voice and a microphone that heard the call: the live window said
+    so during the call, and the replay, the exports and `sessions show` say so with the figures."""
+    you, them, _ = make_call("ami_dev01", "MEE012")
+    store = SessionStore(app_paths().sessions_dir)
+    try:
+        noisy_echo = add_noise(with_echo(you, them, 6), "pink", 8)
+        session_id = store_tracks(store.folder, noisy_echo, with_floor(them, seed=1))
+        clean_id = store_recording(store.folder, "ami_dev01")
+
+        stored = store.load(session_id)
+        assert [c.kind for c in stored.cautions] == [CautionKind.NOISY_YOU, CautionKind.ECHO_HEARD]
+        notice = stored.fairness_notices()[0]
+        assert notice.startswith("These figures may be less exact: from 0:0")
+        assert "background noise was high on your microphone; from 0:" in notice
+        assert notice.endswith(
+            "your microphone heard the call's sound, so some of their words may count as yours."
+        )
+        window = open_replay(qtbot, store, session_id)
+        assert window.fairness_notice.isVisibleTo(window) and window.fairness_notice.text() == notice
+        assert notice in export(stored, ExportFormat.MARKDOWN)
+        assert html.escape(notice) in export(stored, ExportFormat.HTML)
+        assert cli_main(["sessions", "show", str(session_id)]) == 0
+        assert notice in capsys.readouterr().out
+
+        assert store.load(clean_id).cautions == []
+        clean = open_replay(qtbot, store, clean_id)
+        assert not clean.fairness_notice.isVisibleTo(clean)
+    finally:
+        store.close()
 
 
 def test_the_lanes_show_the_stored_segments_of_a_real_call(qtbot, store: SessionStore) -> None:

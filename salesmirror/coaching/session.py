@@ -10,7 +10,7 @@ from salesmirror.call_summary import CallFigures, CallMetrics, CallNotes, CallSu
 from salesmirror.coaching.metrics import UtteranceFigures
 from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings, RecordedNudges
 from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
-from salesmirror.events import AudioLoss, Nudge, Speaker, TalkFigures, Utterance
+from salesmirror.events import AudioLoss, Caution, CautionKind, Nudge, Speaker, TalkFigures, Utterance
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,7 @@ class SessionObserver(Protocol):
     def on_utterance(self, utterance: Utterance) -> None: ...
     def on_nudge(self, nudge: Nudge) -> None: ...
     def on_audio_lost(self, loss: AudioLoss) -> None: ...
+    def on_caution(self, caution: Caution) -> None: ...
     def on_finish(self, session: CoachingSession) -> None: ...
 
 
@@ -61,6 +62,7 @@ class CoachingSession:
         self.transcript: list[Utterance] = []
         self.spoken = UtteranceFigures()
         self.audio_lost: list[AudioLoss] = []
+        self.cautions: list[Caution] = []
         self._on_nudge = on_nudge
         self._observer = observer
 
@@ -87,6 +89,15 @@ class CoachingSession:
         self.audio_lost.append(loss)
         if self._observer is not None:
             self._observer.on_audio_lost(loss)
+
+    def on_caution(self, kind: CautionKind) -> None:
+        """From now on the figures are less exact for this reason (kept once, when first seen)."""
+        if any(caution.kind is kind for caution in self.cautions):
+            return
+        caution = Caution(self.talk.now, kind)
+        self.cautions.append(caution)
+        if self._observer is not None:
+            self._observer.on_caution(caution)
 
     def snooze(self, seconds: float) -> None:
         """No nudges for the next `seconds` of the call."""

@@ -25,7 +25,7 @@ from salesmirror.coaching.echo_leak import EchoLeakMonitor, echo_heard_message
 from salesmirror.coaching.script import GivenSpeech
 from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
-from salesmirror.events import Nudge, PartialText, Speaker, TalkFigures, Utterance
+from salesmirror.events import CautionKind, Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.model_files import ModelError
 from salesmirror.pipeline.channel_audio import AsDelivered, ChannelAudio, ChannelBlocks, WithoutEcho
 from salesmirror.pipeline.frame_alignment import AlignedChannels
@@ -46,6 +46,7 @@ from salesmirror.pipeline.speech_gate import TURN_END_S, SpeechGate
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.speaker_id import VoicesHeard
 
+_NOISY = {Speaker.YOU: CautionKind.NOISY_YOU, Speaker.THEM: CautionKind.NOISY_THEM}
 # Flat-out analysis may run this many blocks ahead of the analysis worker and recognisers.
 _FAST_BACKLOG_BLOCKS = 64
 # The UI reads snapshots at 10 Hz; building them more often than this is wasted work.
@@ -369,9 +370,13 @@ class CallPipeline:
 
     def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
         """One channel's audio, echo already removed: voice activity, recognition, figures."""
-        decisions = self._activity[speaker].feed(samples)
+        activity = self._activity[speaker]
+        decisions = activity.feed(samples)
+        if activity.noisy:
+            self.session.on_caution(_NOISY[speaker])
         if self._echo_leak is not None and self._echo_leak.push(speaker, samples):
             self._listener.on_problem(self._echo_heard)
+            self.session.on_caution(CautionKind.ECHO_HEARD)
         if self.journal is not None:
             self.journal.keep_audio(speaker, samples)
         worker = self._recognizers.get(speaker)

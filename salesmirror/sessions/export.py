@@ -45,8 +45,8 @@ def to_markdown(stored: StoredSession) -> str:
     out = [f"# {row.display_title}", "", stored.row.describe(), ""]
     if row.note:
         out += [f"> {line}" for line in row.note.splitlines()] + [""]
-    if stored.audio_lost:
-        out += [f"**{stored.audio_lost_notice()}**", ""]
+    for notice in stored.fairness_notices():
+        out += [f"**{notice}**", ""]
     out += ["## Figures", "", "| | This call | Aim for |", "|---|---|---|"]
     out += [
         f"| {s.target.label} | {s.shown} | {s.target.goal} |" for s in scorecard(stored.summary().figures)
@@ -93,8 +93,7 @@ def to_html(stored: StoredSession) -> str:
         for u in stored.lines
     )
     note = f"<blockquote>{escape(row.note)}</blockquote>" if row.note else ""
-    if stored.audio_lost:
-        note += f"<p class='fair'>{escape(stored.audio_lost_notice())}</p>"
+    note += "".join(f"<p class='fair'>{escape(notice)}</p>" for notice in stored.fairness_notices())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{escape(row.display_title)} — SalesMirror</title>

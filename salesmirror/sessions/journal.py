@@ -33,7 +33,7 @@ import soundfile
 from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.call_summary import CallFigures
 from salesmirror.coaching.session import CoachingSession
-from salesmirror.events import AudioLoss, Nudge, Segment, Speaker, Utterance
+from salesmirror.events import AudioLoss, Caution, Nudge, Segment, Speaker, Utterance
 from salesmirror.sessions.call_json import figures_json
 from salesmirror.sessions.records import SessionInfo
 from salesmirror.sessions.store import AUDIO_FOLDER, DATABASE_NAME, connect, failure_reason, now_utc
@@ -125,6 +125,9 @@ class SessionJournal:
 
     def on_audio_lost(self, loss: AudioLoss) -> None:
         self._queue.put(loss)
+
+    def on_caution(self, caution: Caution) -> None:
+        self._queue.put(caution)
 
     def on_finish(self, session: CoachingSession) -> None:
         self._queue.put(_Finish(session.now, self._new_segments(session), session.headline()))
@@ -294,6 +297,11 @@ class SessionJournal:
                 db.execute(
                     "INSERT INTO audio_lost (session_id, t, speaker) VALUES (?, ?, ?)",
                     (session_id, round(item.t, 2), str(item.speaker)),
+                )
+            elif isinstance(item, Caution):
+                db.execute(
+                    "INSERT OR IGNORE INTO cautions (session_id, t, kind) VALUES (?, ?, ?)",
+                    (session_id, round(item.t, 2), str(item.kind)),
                 )
         now = now_utc().isoformat(timespec="milliseconds")
         db.execute(

@@ -98,3 +98,12 @@ CREATE TABLE audio_lost (
     speaker TEXT NOT NULL CHECK (speaker IN ('you', 'them'))
 );
 CREATE INDEX audio_lost_by_session ON audio_lost (session_id, t);
+
+-- version 5: what made a call's figures less exact (a noisy room, the call's sound heard by your
+-- microphone) and from when, said with the figures wherever the call is shown again
+CREATE TABLE cautions (                     -- the key's columns first: SQLite 3.40's integrity
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE, -- check misreads
+    kind TEXT NOT NULL,                      -- a WITHOUT ROWID table's other columns otherwise
+    t REAL NOT NULL,
+    PRIMARY KEY (session_id, kind)
+) WITHOUT ROWID;

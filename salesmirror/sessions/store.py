@@ -23,7 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from salesmirror.call_summary import CallFigures, CallNotes
-from salesmirror.events import AudioLoss, CaptureMode, Nudge, Segment, Speaker, Utterance, Word
+from salesmirror.events import (
+    AudioLoss,
+    CaptureMode,
+    Caution,
+    CautionKind,
+    Nudge,
+    Segment,
+    Speaker,
+    Utterance,
+    Word,
+)
 from salesmirror.paths import make_private_folder
 from salesmirror.sessions.call_json import read_figures
 from salesmirror.sessions.records import SessionRow, SessionSource, SessionState, StoredSession
@@ -344,7 +354,15 @@ class SessionStore:
                 "SELECT t, speaker FROM audio_lost WHERE session_id = ? ORDER BY t", (session_id,)
             )
         ]
-        return StoredSession(row, segments, lines, nudges, audio_lost)
+        known = {str(kind) for kind in CautionKind}
+        cautions = [
+            Caution(t, CautionKind(kind))
+            for t, kind in self._read(
+                "SELECT t, kind FROM cautions WHERE session_id = ? ORDER BY t", (session_id,)
+            )
+            if kind in known  # a newer version's reason is not one this version can word
+        ]
+        return StoredSession(row, segments, lines, nudges, audio_lost, cautions)
 
     def figures_over_time(self, session_id: int) -> list[tuple[float, CallFigures]]:
         """The figures as they stood about once a second (session time, figures). Read apart from
