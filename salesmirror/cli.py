@@ -17,7 +17,7 @@ from salesmirror.call_summary import CallNotes, CallSummary
 from salesmirror.coaching.learned_cues import describe_cue_detector
 from salesmirror.coaching.script import ScriptError, load_script
 from salesmirror.coaching.targets import TALK_RATIO_AIM, TALK_RATIO_TOO_MUCH, talk_ratio_verdict
-from salesmirror.events import CaptureMode, Speaker
+from salesmirror.events import CaptureMode, Caution, Speaker, cautions_notice
 from salesmirror.model_files import ModelError
 from salesmirror.paths import app_paths
 from salesmirror.sessions.call_json import session_rows_json, summary_json
@@ -264,6 +264,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.mono is not None or args.enroll is not None:
         summary, saved = _analyze_single_microphone(args)
         problems: list[str] = []
+        cautions: list[Caution] = []
     elif args.script is not None and not (args.you or args.them or args.call or two_streams):
         if args.model:
             raise UsageError("--script gives the words: it cannot be combined with --model")
@@ -271,7 +272,7 @@ def _analyze(args: argparse.Namespace) -> int:
         info = SessionInfo(SessionSource.SCRIPT, devices={"script": args.script.name}, notes=notes)
         journal = _journal(args, info)
         summary = analyze_script(args.script, coach, journal=journal).summary(notes)
-        problems, saved = [], journal
+        problems, saved, cautions = [], journal, []
     else:
         plan = _recording_plan(args)
         if args.script and args.model:
@@ -291,12 +292,14 @@ def _analyze(args: argparse.Namespace) -> int:
             replace(plan, script=script), loaded, settings=coach, journal=journal
         )
         summary = session.summary(notes)
-        saved = journal
+        saved, cautions = journal, session.cautions
     for problem in problems:
         print(f"salesmirror: warning: {problem}", file=sys.stderr)
     if args.json:
         print(summary_json(summary))
     else:
+        if cautions:
+            print(cautions_notice(cautions) + "\n")
         print(format_summary(summary))
     return 0 if saved is None else _report_saved(saved)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from salesmirror.timefmt import clock
+
 
 class Speaker(StrEnum):
     """The two logical channels of a call: the seller's microphone and the other side."""
@@ -111,6 +113,14 @@ class Caution:
 
     def describe(self) -> str:
         return _CAUTIONS[self.kind]
+
+
+def cautions_notice(cautions: list[Caution]) -> str:
+    """One sentence for every caution of a call, said with its figures ("" when there are none)."""
+    if not cautions:
+        return ""
+    reasons = "; ".join(f"from {clock(c.t)}, {c.describe()}" for c in cautions)
+    return f"These figures may be less exact: {reasons}."
 
 
 _CAUTIONS = {

@@ -196,6 +196,25 @@ def test_analyze_microphone_and_system_audio_removes_the_echo(tmp_path: Path, ca
     assert json.loads(capsys.readouterr().out)["talk_ratio_you"] < 0.06
 
 
+def test_analyze_says_what_made_the_figures_less_exact(tmp_path: Path, capsys):
+    """The same recording given as a headset's tracks: the far side's voice is in "you". The
+    command warns once, with what to change, and says so above the figures."""
+    from recordings import RATE, make_call, with_echo
+
+    you, them, _ = make_call("ami_trn03", "MEE067")
+    soundfile.write(str(tmp_path / "you.wav"), with_floor(with_echo(you, them, 3)), RATE)
+    soundfile.write(str(tmp_path / "them.wav"), with_floor(them, seed=1), RATE)
+    assert main(["analyze", "--you", str(tmp_path / "you.wav"), "--them", str(tmp_path / "them.wav")]) == 0
+    out, err = capsys.readouterr()
+    assert err.count("salesmirror: warning: Your microphone also hears the call's sound") == 1
+    assert "analyze it with --mic and --system" in err
+    first = out.splitlines()[0]
+    assert first.startswith("These figures may be less exact: from 0:0")
+    assert first.endswith(
+        "your microphone heard the call's sound, so some of their words may count as yours."
+    )
+
+
 def test_an_unexpected_failure_is_one_line_and_exit_2_with_the_detail_in_a_log(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from salesmirror.call_summary import CallFigures, CallNotes, CallSummary
-from salesmirror.events import AudioLoss, CaptureMode, Caution, Nudge, Segment, Utterance
+from salesmirror.events import AudioLoss, CaptureMode, Caution, Nudge, Segment, Utterance, cautions_notice
 from salesmirror.timefmt import clock
 
 
@@ -105,11 +105,8 @@ class StoredSession:
     def fairness_notices(self) -> list[str]:
         """What is said with the figures wherever the call is shown again: talk time missing where
         a device dropped audio, and what in the room or the setup made the figures less exact."""
-        notices = [self.audio_lost_notice()] if self.audio_lost else []
-        if self.cautions:
-            reasons = "; ".join(f"from {clock(c.t)}, {c.describe()}" for c in self.cautions)
-            notices.append(f"These figures may be less exact: {reasons}.")
-        return notices
+        notices = [self.audio_lost_notice(), cautions_notice(self.cautions)]
+        return [notice for notice in notices if notice]
 
     def audio_lost_notice(self) -> str:
         """Said wherever the call is shown when a device dropped audio: its talk time is short."""
