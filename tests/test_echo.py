@@ -25,7 +25,8 @@ from room_noise import add_noise, with_floor
 from salesmirror.analysis import analyze_recording
 from salesmirror.coaching.echo import EchoCanceller
 from salesmirror.coaching.echo_leak import echo_heard_message
-from salesmirror.events import Speaker
+from salesmirror.coaching.nudges import WHO_TALKS_WHEN
+from salesmirror.events import CautionKind, Speaker
 
 ECHO_NOT_REMOVED = echo_heard_message(removing_echo=True)
 ECHO_NOT_EXPECTED = echo_heard_message(removing_echo=False)
@@ -95,6 +96,18 @@ def test_echo_later_than_the_canceller_looks_is_said_not_counted_silently(tmp_pa
     system = write(tmp_path, "system.wav", with_floor(them, seed=1))
     _, problems = analyze_recording({Speaker.YOU: mic, Speaker.THEM: system}, cancel_echo=True)
     assert problems.count(ECHO_NOT_REMOVED) == 1
+
+
+def test_once_the_microphone_is_known_to_hear_the_call_who_talks_when_is_not_nudged(tmp_path: Path):
+    """Each of their turns is one of yours as well from then on: "Let them finish" and the other
+    nudges that rest on who talks when would be wrong, so they are held back for the call."""
+    you, them, _ = make_call("ami_dev01", "MEE012")
+    mic = write(tmp_path, "mic.wav", with_floor(with_echo(you, them, 6)))
+    system = write(tmp_path, "system.wav", with_floor(them, seed=1))
+    session, _ = analyze_recording({Speaker.YOU: mic, Speaker.THEM: system})
+    heard = next(c.t for c in session.cautions if c.kind is CautionKind.ECHO_HEARD)
+    after = [n.kind for n in session.nudges.fired if n.t > heard]
+    assert not set(after) & WHO_TALKS_WHEN, after
 
 
 def test_double_talk_through_speakers_counts_for_both(tmp_path: Path):

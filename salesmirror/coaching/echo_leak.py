@@ -78,11 +78,12 @@ def echo_heard_message(removing_echo: bool) -> str:
     if removing_echo:
         return (
             "The call's sound reaches your microphone later or more distorted than SalesMirror can "
-            "remove (a Bluetooth speaker?), so some of their words may count as yours. A headset "
-            "gives exact figures."
+            "remove (a Bluetooth speaker?), so some of their words may count as yours; nudges about "
+            "who talks when are paused for this call. A headset gives exact figures."
         )
     return (
-        "Your microphone also hears the call's sound, so some of their words may count as yours. If "
-        'the call plays through speakers, untick "I wear a headset" in Settings (for a recording: '
-        "analyze it with --mic and --system); a headset gives exact figures."
+        "Your microphone also hears the call's sound, so some of their words may count as yours; "
+        "nudges about who talks when are paused for this call. If the call plays through speakers, "
+        'untick "I wear a headset" in Settings (for a recording: analyze it with --mic and '
+        "--system); a headset gives exact figures."
     )

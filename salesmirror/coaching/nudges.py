@@ -37,6 +37,10 @@ from salesmirror.coaching.utterance_cues import (
 )
 from salesmirror.events import Nudge, Utterance
 
+# The kinds that judge who talks when from the audio alone: certainly wrong once your microphone
+# is known to hear the call, where each of their turns is also one of yours.
+WHO_TALKS_WHEN = frozenset({"interrupt", "monologue", "talk_ratio", "patience"})
+
 
 @dataclass(frozen=True, slots=True)
 class NudgeSettings:
@@ -111,11 +115,16 @@ class NudgeEngine:
         self._frame_rules = [r for r in self._rules if type(r).on_frame is not Rule.on_frame]
         self._utterance_rules = [r for r in self._rules if type(r).on_utterance is not Rule.on_utterance]
         self._delivery = NudgeDelivery(self.settings.global_gap_s, self.settings.repeat_gap_s)
+        self._held_back: frozenset[str] = frozenset()
 
     @property
     def fired(self) -> list[Nudge]:
         """Every nudge delivered so far, in order."""
         return self._delivery.delivered
+
+    def hold_back(self, kinds: frozenset[str]) -> None:
+        """From now on these kinds are not given (what they rest on is known to be wrong)."""
+        self._held_back |= kinds
 
     def on_frame(self, now: float, talk: TalkTimeTracker) -> Nudge | None:
         """Called every 20 ms frame, after the tracker has taken it."""
@@ -140,7 +149,7 @@ class NudgeEngine:
         return self._delivery.snoozed_until
 
     def _offer(self, due: DueNudge | None) -> None:
-        if due is not None:
+        if due is not None and due.kind.name not in self._held_back:
             self._delivery.offer(due)
 
 
@@ -162,6 +171,9 @@ class RecordedNudges:
 
     def on_utterance(self, utterance: Utterance, now: float) -> Nudge | None:
         return self._tick(now)
+
+    def hold_back(self, kinds: frozenset[str]) -> None:
+        """A stored call's nudges are given as they were."""
 
     def snooze(self, now: float, seconds: float) -> None:
         self._snoozed_until = now + seconds

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from salesmirror.call_summary import CallFigures, CallMetrics, CallNotes, CallSummary
 from salesmirror.coaching.metrics import UtteranceFigures
-from salesmirror.coaching.nudges import NudgeEngine, NudgeSettings, RecordedNudges
+from salesmirror.coaching.nudges import WHO_TALKS_WHEN, NudgeEngine, NudgeSettings, RecordedNudges
 from salesmirror.coaching.talk_time import TalkTimeSettings, TalkTimeTracker
 from salesmirror.events import AudioLoss, Caution, CautionKind, Nudge, Speaker, TalkFigures, Utterance
 
@@ -96,6 +96,8 @@ class CoachingSession:
             return
         caution = Caution(self.talk.now, kind)
         self.cautions.append(caution)
+        if kind is CautionKind.ECHO_HEARD:  # their turns are yours too from here on
+            self.nudges.hold_back(WHO_TALKS_WHEN)
         if self._observer is not None:
             self._observer.on_caution(caution)
 
