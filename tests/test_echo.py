@@ -23,8 +23,9 @@ from room_echo import laptop_microphone
 from room_noise import add_noise, with_floor
 
 from salesmirror.analysis import analyze_recording
+from salesmirror.audio.source import BLOCK_SAMPLES
 from salesmirror.coaching.echo import EchoCanceller
-from salesmirror.coaching.echo_leak import echo_heard_message
+from salesmirror.coaching.echo_leak import EchoLeakMonitor, echo_heard_message
 from salesmirror.coaching.nudges import WHO_TALKS_WHEN
 from salesmirror.events import CautionKind, Speaker
 
@@ -108,6 +109,26 @@ def test_once_the_microphone_is_known_to_hear_the_call_who_talks_when_is_not_nud
     heard = next(c.t for c in session.cautions if c.kind is CautionKind.ECHO_HEARD)
     after = [n.kind for n in session.nudges.fired if n.t > heard]
     assert not set(after) & WHO_TALKS_WHEN, after
+
+
+def test_a_headset_taken_off_mid_call_is_noticed_within_seconds_of_their_speech():
+    """Half a minute with a headset (the check relaxes to a look every four seconds), then the
+    call plays through the laptop's speakers: said within a few seconds of the far side's speech."""
+    you, them, _ = make_call("ami_dev01", "MEE009")
+    played = with_floor(np.concatenate((them, them)), seed=1)
+    microphone = with_floor(np.concatenate((you, with_echo(you, them, 6))))
+    monitor = EchoLeakMonitor()
+    heard_at = None
+    for at in range(0, microphone.size, BLOCK_SAMPLES):
+        monitor.push(Speaker.THEM, played[at : at + BLOCK_SAMPLES])
+        if monitor.push(Speaker.YOU, microphone[at : at + BLOCK_SAMPLES]):
+            heard_at = at / RATE
+            break
+    assert heard_at is not None
+    change = them.size / RATE
+    since = them[: int((heard_at - change) * RATE) // 320 * 320].reshape(-1, 320).astype(np.float64)
+    their_speech = np.count_nonzero(np.sqrt(np.mean(since**2, axis=1)) > 100) * 0.02  # over -50 dBFS
+    assert heard_at > change and their_speech < 8, (heard_at - change, their_speech)
 
 
 def test_double_talk_through_speakers_counts_for_both(tmp_path: Path):

@@ -4,8 +4,9 @@ Counted as yours, the far side's voice makes every figure wrong in a way the sel
 gauge leans to you, their interruptions become yours. It happens when "I wear a headset" is ticked
 while the call plays through speakers, when a Bluetooth speaker plays later than the canceller
 looks (0.25 s), and when a loudspeaker distorts more than a few taps can follow. The monitor looks,
-once a second while the far side talks, for the call's audio in the microphone's audio as the rest
-of the pipeline hears it: the canceller's cross-correlation, up to 0.6 s late.
+once a second while the far side talks (every four seconds after eight clean looks in a row), for
+the call's audio in the microphone's audio as the rest of the pipeline hears it: the canceller's
+cross-correlation, up to 0.6 s late.
 
 A look finds the call when its best match is at least 0.5 sure; four of the last eight looks
 finding it say echo is heard. What a working canceller leaves in a reverberant room matches at
@@ -29,6 +30,9 @@ from salesmirror.events import Speaker
 
 _WINDOW = SAMPLE_RATE  # one second of the microphone per look
 _EVERY = SAMPLE_RATE  # between looks
+# After eight clean looks in a row, a look every four seconds: a change mid-call (a headset taken
+# off) is still found within about eight seconds of the far side's speech, at a quarter the cost.
+_EVERY_WHEN_CLEAN = 4 * SAMPLE_RATE
 _MAX_DELAY = int(0.6 * SAMPLE_RATE)  # Bluetooth speakers play 0.1-0.3 s late, a few later
 _LEAKING = 0.5  # a look whose best match is this sure found the call's audio
 _LOOKS = 8
@@ -62,7 +66,8 @@ class EchoLeakMonitor:
         end = min(self._microphone.end, self._reference.end)
         if self.heard or end < self._next_look:
             return False
-        self._next_look = end + _EVERY
+        clean = len(self._looks) == _LOOKS and not any(self._looks)
+        self._next_look = end + (_EVERY_WHEN_CLEAN if clean else _EVERY)
         mic = self._microphone.span(end - _WINDOW, end)
         reference = self._reference.span(end - _WINDOW - _MAX_DELAY, end)
         if not mic.any() or not has_far_speech(reference, self._reference_floor_db):
