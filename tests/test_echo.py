@@ -295,3 +295,17 @@ def test_double_talk_in_a_reverberant_room_still_counts_for_both(tmp_path: Path)
     # Measured: 7.4 s against 6.8 s (the residue's tail runs into your first words); 10.8 s before
     # the residue was tracked.
     assert yours_after(session, 2.0) == pytest.approx(yours_after(clean, 2.0), abs=0.7)
+
+
+def test_the_correlation_length_is_the_smallest_made_of_two_three_and_five():
+    from salesmirror.coaching.echo import _fft_size
+
+    def smooth(n: int) -> bool:
+        for factor in (2, 3, 5):
+            while n % factor == 0:
+                n //= factor
+        return n == 1
+
+    for n in [*range(1, 2000), 36_000, 41_599, 65_537]:
+        size = _fft_size(n)
+        assert size >= n and smooth(size) and not any(smooth(m) for m in range(n, size)), n

@@ -138,7 +138,8 @@ def strongest_echo(mic: np.ndarray, reference: np.ndarray, max_delay: int) -> tu
     if best == lags.size - 1:
         return None
     energy = np.sqrt(np.sum(mic**2) * np.sum(reference[best : best + mic.size] ** 2))
-    return max_delay - best, float(abs(lags[best]) / energy) if energy > 0 else 0.0
+    confidence = float(abs(lags[best]) / energy) if energy > 0 else 0.0
+    return max_delay - best, confidence
 
 
 def _fft_size(n: int) -> int:

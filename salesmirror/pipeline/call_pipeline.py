@@ -46,6 +46,7 @@ from salesmirror.pipeline.speech_gate import TURN_END_S, SpeechGate
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.speaker_id import VoicesHeard
 
+# What is kept with the call once a channel's room is noisy.
 _NOISY = {Speaker.YOU: CautionKind.NOISY_YOU, Speaker.THEM: CautionKind.NOISY_THEM}
 # Flat-out analysis may run this many blocks ahead of the analysis worker and recognisers.
 _FAST_BACKLOG_BLOCKS = 64

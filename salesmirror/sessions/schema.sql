@@ -100,10 +100,12 @@ CREATE TABLE audio_lost (
 CREATE INDEX audio_lost_by_session ON audio_lost (session_id, t);
 
 -- version 5: what made a call's figures less exact (a noisy room, the call's sound heard by your
--- microphone) and from when, said with the figures wherever the call is shown again
-CREATE TABLE cautions (                     -- the key's columns first: SQLite 3.40's integrity
-    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE, -- check misreads
-    kind TEXT NOT NULL,                      -- a WITHOUT ROWID table's other columns otherwise
+-- microphone) and from when, said with the figures wherever the call is shown again. The key's
+-- columns come first: SQLite 3.40's integrity check misreads a WITHOUT ROWID table's other columns
+-- otherwise ("NULL value in cautions.t"), and the store would set the database aside as damaged.
+CREATE TABLE cautions (
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                      -- a CautionKind
     t REAL NOT NULL,
     PRIMARY KEY (session_id, kind)
 ) WITHOUT ROWID;
