@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from salesmirror.events import Nudge, Segment, Utterance
+from salesmirror.events import Caution, Nudge, Segment, Utterance
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +62,4 @@ class CallSummary:
     nudges: tuple[Nudge, ...]
     transcript: tuple[Utterance, ...]
     notes: CallNotes = field(default_factory=CallNotes)
+    cautions: tuple[Caution, ...] = ()  # what made the figures less exact, and from when

@@ -204,11 +204,18 @@ def test_analyze_says_what_made_the_figures_less_exact(tmp_path: Path, capsys):
     you, them, _ = make_call("ami_trn03", "MEE067")
     soundfile.write(str(tmp_path / "you.wav"), with_floor(with_echo(you, them, 3)), RATE)
     soundfile.write(str(tmp_path / "them.wav"), with_floor(them, seed=1), RATE)
-    assert main(["analyze", "--you", str(tmp_path / "you.wav"), "--them", str(tmp_path / "them.wav")]) == 0
+    argv = ["analyze", "--you", str(tmp_path / "you.wav"), "--them", str(tmp_path / "them.wav")]
+    assert main(argv) == 0
     out, err = capsys.readouterr()
     assert err.count("salesmirror: warning: Your microphone also hears the call's sound") == 1
     assert "analyze it with --mic and --system" in err
     first = out.splitlines()[0]
+    assert (
+        main(["analyze", "--you", str(tmp_path / "you.wav"), "--them", str(tmp_path / "them.wav"), "--json"])
+        == 0
+    )
+    (caution,) = json.loads(capsys.readouterr().out)["cautions"]
+    assert caution["kind"] == "echo_heard" and caution["text"] in first
     assert first.startswith("These figures may be less exact: from 0:0")
     assert first.endswith(
         "your microphone heard the call's sound, so some of their words may count as yours."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +128,8 @@ def test_what_made_a_calls_figures_less_exact_is_said_with_them_again(qtbot, cap
         assert window.fairness_notice.isVisibleTo(window) and window.fairness_notice.text() == notice
         assert notice in export(stored, ExportFormat.MARKDOWN)
         assert html.escape(notice) in export(stored, ExportFormat.HTML)
+        cautions = json.loads(export(stored, ExportFormat.JSON))["cautions"]
+        assert [c["kind"] for c in cautions] == ["noisy_you", "echo_heard"]
         assert cli_main(["sessions", "show", str(session_id)]) == 0
         assert notice in capsys.readouterr().out
 

@@ -160,6 +160,7 @@ class CoachingSession:
             nudges=tuple(self.nudges.fired),
             transcript=tuple(sorted(self.transcript, key=lambda u: u.start)),
             notes=notes or CallNotes(),
+            cautions=tuple(self.cautions),
         )
 
 

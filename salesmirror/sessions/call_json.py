@@ -18,7 +18,8 @@ _NOTE_KEYS = ("recognition", "customer_cues", "attribution")
 
 
 def summary_json(summary: CallSummary, indent: int | None = None) -> str:
-    """The `analyze --json` object: figures, segments, metrics, nudges, transcript, then the notes."""
+    """The `analyze --json` object: figures, segments, metrics, nudges, transcript, then the notes
+    and, when there are any, the cautions (what made the figures less exact, and from when)."""
     figures = _figures_object(summary.figures)
     metrics = figures.pop("metrics", {})
     out = {
@@ -29,6 +30,10 @@ def summary_json(summary: CallSummary, indent: int | None = None) -> str:
         "transcript": [_line_object(u) for u in summary.transcript],
         **_notes_object(summary.notes),
     }
+    if summary.cautions:
+        out["cautions"] = [
+            {"t": round(c.t, 2), "kind": str(c.kind), "text": c.describe()} for c in summary.cautions
+        ]
     return json.dumps(out, ensure_ascii=False, indent=indent)
 
 

@@ -131,5 +131,10 @@ class StoredSession:
             metrics=None,
         )
         return CallSummary(
-            figures, tuple(self.segments), tuple(self.nudges), tuple(self.lines), self.row.notes
+            figures,
+            tuple(self.segments),
+            tuple(self.nudges),
+            tuple(self.lines),
+            self.row.notes,
+            tuple(self.cautions),
         )
