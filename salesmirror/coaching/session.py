@@ -90,11 +90,11 @@ class CoachingSession:
         if self._observer is not None:
             self._observer.on_audio_lost(loss)
 
-    def on_caution(self, kind: CautionKind) -> None:
-        """From now on the figures are less exact for this reason (kept once, when first seen)."""
+    def on_caution(self, kind: CautionKind, since: float | None = None) -> None:
+        """From now on (or from `since`) the figures are less exact for this reason (kept once)."""
         if any(caution.kind is kind for caution in self.cautions):
             return
-        caution = Caution(self.talk.now, kind)
+        caution = Caution(self.talk.now if since is None else since, kind)
         self.cautions.append(caution)
         if kind is CautionKind.ECHO_HEARD:  # their turns are yours too from here on
             self.nudges.hold_back(WHO_TALKS_WHEN)

@@ -46,8 +46,10 @@ from salesmirror.pipeline.speech_gate import TURN_END_S, SpeechGate
 from salesmirror.sessions.journal import SessionJournal
 from salesmirror.speech.speaker_id import VoicesHeard
 
-# What is kept with the call once a channel's room is noisy.
+# What is kept with the call once a channel's room has been noisy for a while: the floor estimate
+# can rise for half a second in a long monologue (the bundled demo at 0:35), which is no noisy room.
 _NOISY = {Speaker.YOU: CautionKind.NOISY_YOU, Speaker.THEM: CautionKind.NOISY_THEM}
+_NOISY_FOR_S = 5.0
 # Flat-out analysis may run this many blocks ahead of the analysis worker and recognisers.
 _FAST_BACKLOG_BLOCKS = 64
 # The UI reads snapshots at 10 Hz; building them more often than this is wasted work.
@@ -196,6 +198,7 @@ class CallPipeline:
         # Two streams: is the call's sound still in your microphone after that (or with a headset)?
         self._echo_leak = EchoLeakMonitor() if two_detected else None
         self._echo_heard = echo_heard_message(removing_echo=cancel_echo)
+        self._noisy_since: dict[Speaker, float] = {}  # session time each noisy channel became so
         self._model = model
         self._recognizers = {
             s: RecognitionWorker(s, self._model, self._inbox.put, _FAST_BACKLOG_BLOCKS if flat_out else 0)
@@ -374,7 +377,11 @@ class CallPipeline:
         activity = self._activity[speaker]
         decisions = activity.feed(samples)
         if activity.noisy:
-            self.session.on_caution(_NOISY[speaker])
+            since = self._noisy_since.setdefault(speaker, self.session.now)
+            if self.session.now - since >= _NOISY_FOR_S:
+                self.session.on_caution(_NOISY[speaker], since)
+        else:
+            self._noisy_since.pop(speaker, None)
         if self._echo_leak is not None and self._echo_leak.push(speaker, samples):
             self._listener.on_problem(self._echo_heard)
             self.session.on_caution(CautionKind.ECHO_HEARD)
