@@ -27,7 +27,13 @@ from salesmirror.coaching.session import CoachingSession, CoachSettings
 from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
 from salesmirror.events import CautionKind, Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.model_files import ModelError
-from salesmirror.pipeline.channel_audio import AsDelivered, ChannelAudio, ChannelBlocks, WithoutEcho
+from salesmirror.pipeline.channel_audio import (
+    AsDelivered,
+    ChannelAudio,
+    ChannelBlocks,
+    Gathered,
+    WithoutEcho,
+)
 from salesmirror.pipeline.frame_alignment import AlignedChannels
 from salesmirror.pipeline.recognition import (
     RecognitionSkipped,
@@ -54,6 +60,8 @@ _NOISY_FOR_S = 5.0
 _FAST_BACKLOG_BLOCKS = 64
 # The UI reads snapshots at 10 Hz; building them more often than this is wasted work.
 _PUBLISH_EVERY_S = 0.05
+# Live audio is analysed in pieces of at least this many samples (see Gathered).
+_ANALYSIS_BLOCK_SAMPLES = round(0.24 * SAMPLE_RATE)
 # At the end of a call, how long the analysis worker waits for the journal to commit the rest.
 _JOURNAL_CLOSE_S = 10.0
 
@@ -194,7 +202,9 @@ class CallPipeline:
         )
         self._open_sources = set(speakers)
         # Two streams through speakers: "them" is the reference for removing their echo from you.
-        self._channels: ChannelAudio = WithoutEcho() if cancel_echo and both else AsDelivered()
+        self._channels: ChannelAudio = Gathered(
+            WithoutEcho() if cancel_echo and both else AsDelivered(), _ANALYSIS_BLOCK_SAMPLES
+        )
         # Two streams: is the call's sound still in your microphone after that (or with a headset)?
         self._echo_leak = EchoLeakMonitor() if two_detected else None
         self._echo_heard = echo_heard_message(removing_echo=cancel_echo)

@@ -1,0 +1,64 @@
+"""Live audio is analysed in gathered pieces: every sample arrives, in order, and the figures of a
+call played in real time are those of the same call analysed flat out."""
+
+from __future__ import annotations
+
+import numpy as np
+from recordings import make_call
+from room_noise import add_noise, with_floor
+
+from salesmirror.audio.file_playback import FilePlayback
+from salesmirror.audio.source import BLOCK_SAMPLES
+from salesmirror.events import Speaker
+from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
+from salesmirror.pipeline.channel_audio import AsDelivered, Gathered, WithoutEcho
+
+PIECE = 4 * BLOCK_SAMPLES
+
+
+def test_source_blocks_are_analysed_in_larger_pieces_with_nothing_lost_or_reordered() -> None:
+    you, them, _ = make_call("pyannote_sample")
+    gathered = Gathered(AsDelivered(), PIECE)
+    out: dict[Speaker, list[np.ndarray]] = {Speaker.YOU: [], Speaker.THEM: []}
+    for at in range(0, you.size, BLOCK_SAMPLES):  # as a live source delivers: a block of each
+        for speaker, track in ((Speaker.YOU, you), (Speaker.THEM, them)):
+            for heard, samples in gathered.push(speaker, track[at : at + BLOCK_SAMPLES]):
+                out[heard].append(samples)
+    for speaker in (Speaker.YOU, Speaker.THEM):
+        for heard, samples in gathered.end(speaker):
+            out[heard].append(samples)
+    for speaker, track in ((Speaker.YOU, you), (Speaker.THEM, them)):
+        assert np.array_equal(np.concatenate(out[speaker]), track)
+        assert all(piece.size >= PIECE for piece in out[speaker][:-1])
+
+
+def test_the_microphone_still_waits_for_the_calls_audio_to_remove_its_echo() -> None:
+    you, them, _ = make_call("pyannote_sample")
+    mic = (you.astype(np.int32) + them.astype(np.int32) // 2).clip(-32768, 32767).astype(np.int16)
+    gathered = Gathered(WithoutEcho(), PIECE)
+    heard: dict[Speaker, int] = {Speaker.YOU: 0, Speaker.THEM: 0}
+    for at in range(0, mic.size, BLOCK_SAMPLES):
+        for speaker, track in ((Speaker.YOU, mic), (Speaker.THEM, them)):
+            for who, samples in gathered.push(speaker, track[at : at + BLOCK_SAMPLES]):
+                heard[who] += samples.size
+    for speaker in (Speaker.THEM, Speaker.YOU):
+        for who, samples in gathered.end(speaker):
+            heard[who] += samples.size
+    assert heard == {Speaker.YOU: mic.size, Speaker.THEM: them.size}
+
+
+def _figures(you: np.ndarray, them: np.ndarray, speed: float | None):
+    problems = ProblemCollector()
+    pipeline = CallPipeline(
+        [FilePlayback({Speaker.YOU: you, Speaker.THEM: them}, speed=speed)], problems, flat_out=speed is None
+    )
+    pipeline.start()
+    assert pipeline.wait(120)
+    assert problems.problems == []
+    return pipeline.session.summary().figures
+
+
+def test_a_call_played_live_gives_the_figures_of_the_same_call_analysed_flat_out() -> None:
+    you, them, _ = make_call("pyannote_sample")
+    you, them = add_noise(you, "clicks", 20), with_floor(them)
+    assert _figures(you, them, speed=16.0) == _figures(you, them, speed=None)
