@@ -13,8 +13,8 @@ from salesmirror.ui.gui_inbox import GuiInbox
 
 class LiveSession(QObject):
     """Starts and stops calls. The listener methods run on the analysis worker and only post to
-    the GUI inbox; the signals are emitted on the GUI thread when the inbox is drained, so a nudge
-    is on screen within one inbox tick, without waiting for the 10 Hz refresh of the gauge."""
+    the GUI inbox; the signals are emitted on the GUI thread as soon as the inbox hands them over,
+    so a nudge is on screen without waiting for the 10 Hz refresh of the gauge."""
 
     nudge = Signal(object)
     utterance = Signal(object)
