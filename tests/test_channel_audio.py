@@ -1,10 +1,11 @@
-"""Live audio is analysed in gathered pieces: every sample arrives, in order, and the figures of a
-call played in real time are those of the same call analysed flat out."""
+"""Live audio is analysed in gathered pieces: every sample arrives, in order, the echo canceller
+still gets what it needs, and the figures of a call played in real time are those of the same
+call analysed flat out."""
 
 from __future__ import annotations
 
 import numpy as np
-from recordings import make_call
+from recordings import make_call, with_echo
 from room_noise import add_noise, with_floor
 
 from salesmirror.audio.file_playback import FilePlayback
@@ -62,3 +63,37 @@ def test_a_call_played_live_gives_the_figures_of_the_same_call_analysed_flat_out
     you, them, _ = make_call("pyannote_sample")
     you, them = add_noise(you, "clicks", 20), with_floor(them)
     assert _figures(you, them, speed=16.0) == _figures(you, them, speed=None)
+
+
+def test_the_microphones_last_audio_has_its_echo_removed_though_the_calls_was_still_held() -> None:
+    """The microphone ended while the call's last blocks waited for their piece to fill: the
+    canceller finished the microphone without them, and its last second kept the echo."""
+    them, _, _ = make_call("ami_trn03")  # its main speaker, as the far side
+    held = 3 * BLOCK_SAMPLES  # a piece not yet full on either channel when the call's audio ends
+    loud = [
+        n * BLOCK_SAMPLES
+        for n in range(3, them.size // BLOCK_SAMPLES)
+        if n % 4 == 3
+        and np.sqrt(np.mean(them[n * BLOCK_SAMPLES - held : n * BLOCK_SAMPLES].astype(np.float64) ** 2)) > 300
+    ]
+    them = them[: loud[len(loud) // 2]]  # the recording ends while they speak
+    mic = with_echo(np.zeros_like(them), them, 6)  # only the call's sound, through the speakers
+    gathered = Gathered(WithoutEcho(), PIECE)
+    out: list[np.ndarray] = []
+    blocks = range(0, them.size, BLOCK_SAMPLES)
+    for at in blocks:
+        out += [
+            s for who, s in gathered.push(Speaker.THEM, them[at : at + BLOCK_SAMPLES]) if who is Speaker.YOU
+        ]
+        out += [
+            s for who, s in gathered.push(Speaker.YOU, mic[at : at + BLOCK_SAMPLES]) if who is Speaker.YOU
+        ]
+    out += [s for who, s in gathered.end(Speaker.YOU) if who is Speaker.YOU]
+    out += [s for who, s in gathered.end(Speaker.THEM) if who is Speaker.YOU]
+    left = np.concatenate(out).astype(np.float64)
+    assert left.size == mic.size
+    tail = slice(-held, None)  # what was still held when the microphone ended
+    echo_db = 10 * np.log10(np.mean(mic[tail].astype(np.float64) ** 2) + 1)
+    left_db = 10 * np.log10(np.mean(left[tail] ** 2) + 1)
+    assert np.mean(mic[tail].astype(np.float64) ** 2) > 1000  # the call is speaking there
+    assert left_db < echo_db - 10

@@ -85,8 +85,15 @@ class Gathered:
         return self._inner.push(speaker, self._take(speaker))
 
     def end(self, speaker: Speaker) -> ChannelBlocks:
-        rest = self._take(speaker)
-        return [*(self._inner.push(speaker, rest) if rest.size else []), *self._inner.end(speaker)]
+        # Everything that arrived before the end goes on before it, on every channel: the echo
+        # canceller finishes a stream with what the other has delivered by then.
+        out = [
+            block
+            for channel, held in list(self._held_samples.items())
+            if held
+            for block in self._inner.push(channel, self._take(channel))
+        ]
+        return [*out, *self._inner.end(speaker)]
 
     def _take(self, speaker: Speaker) -> np.ndarray:
         held = self._held.pop(speaker, [])
