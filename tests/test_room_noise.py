@@ -24,6 +24,7 @@ from recordings import (
 from room_noise import add_noise, at_dbfs, hiss, speech_rms, with_floor
 
 from salesmirror.analysis import analyze_recording
+from salesmirror.audio_format import FRAME_SAMPLES
 from salesmirror.coaching.room_level import RoomLevel, frame_levels
 from salesmirror.coaching.session import CoachingSession
 from salesmirror.coaching.voice_activity import PauseBridge, TurnBridge
@@ -168,12 +169,43 @@ def test_a_noisy_room_bridges_longer_pauses_than_a_quiet_one(bridge: str):
             pause_bridge = PauseBridge(room=room)
             out = [d for d in map(pause_bridge.push, frames) if d is not None] + pause_bridge.flush()
         else:
+            # The turn bridge asks how the room was when its channel decided each frame: the
+            # pauses come at the end of the audio the room heard.
             turn_bridge = TurnBridge(rooms=(room, None))
-            pairs = [p for f in frames if (p := turn_bridge.push(f, False)) is not None] + turn_bridge.flush()
-            out = [mine for mine, _ in pairs]
+            call = [False] * (audio.size // FRAME_SAMPLES - len(frames)) + frames
+            pairs = [p for f in call if (p := turn_bridge.push(f, False)) is not None] + turn_bridge.flush()
+            out = [mine for mine, _ in pairs][-len(frames) :]
         assert len(out) == len(frames)
         filled[label] = all(out)
     assert filled == {"noisy": True, "quiet": False}
+
+
+def test_the_turn_bridge_does_not_depend_on_how_far_ahead_a_room_was_heard():
+    """The turn bridge widens a side's pauses once its room is noisy. It read the room as it was
+    when the bridge stepped, so a channel analysed further ahead (a larger block, another device's
+    timing) widened pauses before the noise began: live and `analyze` could disagree."""
+    quiet, _, _ = make_call("ami_trn03")
+    noisy = add_noise(quiet, "pink", 10)
+    audio = np.concatenate((with_floor(quiet), noisy))  # the room turns noisy half way through
+    levels = frame_levels(audio[: audio.size // FRAME_SAMPLES * FRAME_SAMPLES].reshape(-1, FRAME_SAMPLES))
+    # Short turns with 0.9 s pauses all through: bridged once noisy, a turn change before.
+    frames = ([True] * 50 + [False] * 45) * (levels.size // 95) + [False] * (levels.size % 95)
+    outputs = []
+    for ahead in (20, levels.size):  # the room heard 20 frames ahead of the bridge, or all of it
+        room = RoomLevel(own_voice=True)
+        bridge = TurnBridge(rooms=(room, None))
+        heard = 0
+        out = []
+        for frame, speech in enumerate(frames):
+            while heard < min(levels.size, frame + ahead):
+                room.judge(float(levels[heard]), detected=True)
+                heard += 1
+            if (pair := bridge.push(speech, False)) is not None:
+                out.append(pair[0])
+        outputs.append(out + [mine for mine, _ in bridge.flush()])
+    assert outputs[0] == outputs[1]
+    half = len(frames) // 2
+    assert not all(outputs[0][:half]) and all(outputs[0][half + 500 : -100])  # both kinds were there
 
 
 @pytest.mark.parametrize("kind", ["clicks", "pink", "brown", "babble", "hiss"])

@@ -67,6 +67,8 @@ class RoomLevel:
         self.floor_db = _SILENT_DB
         self._background: deque[float] = deque(maxlen=_BACKGROUND_FRAMES)
         self.background_db = _SILENT_DB
+        # (frames judged, noisy) at each change of `noisy`, oldest first; see noisy_after.
+        self._noisy_changes: deque[tuple[int, bool]] = deque([(0, False)])
 
     @property
     def voice_db(self) -> float | None:
@@ -84,12 +86,24 @@ class RoomLevel:
             return room > self._voice_learned - _NOISY_SNR_DB
         return room > NOISY_FLOOR_DB
 
+    def noisy_after(self, frames: int) -> bool:
+        """Was the room noisy once this channel's first `frames` frames were judged? Another
+        channel's stage that steps through frames in order asks this rather than `noisy`, so
+        that its answer does not depend on how far this channel has been analysed meanwhile.
+        Changes before the one in force at `frames` are forgotten."""
+        changes = self._noisy_changes
+        while len(changes) > 1 and changes[1][0] <= frames:
+            changes.popleft()
+        return changes[0][1]
+
     def judge(self, level_db: float, detected: bool) -> bool:
         """Learn from one frame and say whether it may anchor speech on this channel."""
         self._levels[self._seen % _FLOOR_WINDOW] = level_db
         self._seen += 1
         if self._seen % _UPDATE_EVERY == 0:
             self._update()
+            if self.noisy != self._noisy_changes[-1][1]:  # it changes only here
+                self._noisy_changes.append((self._seen, self.noisy))
         if not detected:
             return False
         over_floor = level_db - self.floor_db

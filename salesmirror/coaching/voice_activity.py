@@ -53,6 +53,8 @@ _REGION_WIDEN = 8  # frames on each side of a Silero region where WebRTC's frame
 _ANCHOR_REACH = 2  # frames on each side in which...
 _ANCHORS_NEEDED = 2  # ...this many anchors make a frame a sure sign of the channel's speaker
 _SPEECH_REACH = 15  # frames on each side of sure signs where detected speech is kept
+# A channel decides a frame once the room has judged this many frames after it.
+_DECIDED_AFTER = _ANCHOR_REACH + _SPEECH_REACH
 # Giving way: a pause at least this long (frames), begun at most this long after the other side
 # started speaking (or with the other side starting in it).
 _GIVE_WAY_PAUSE = 20
@@ -118,11 +120,16 @@ class _BridgeWindow:
         self._rooms = rooms
         self.held = self._quiet  # frames each decision is held back
 
-    def reach(self, side: int) -> int:
-        """The longest pause (frames) filled on `side` now. Asked for every frame, so decisions
-        are held longer from the moment a room turns noisy, before its first long pause ends."""
+    def reach(self, side: int, frame: int | None = None) -> int:
+        """The longest pause (frames) filled on `side` now, or at its `frame` (counted from the
+        channel's start) as that channel saw its room when it decided that frame. Asked for every
+        frame, so decisions are held longer from the moment a room turns noisy, before its first
+        long pause ends."""
         room = self._rooms[side]
-        if room is None or not room.noisy:
+        if room is None:
+            return self._quiet
+        noisy = room.noisy if frame is None else room.noisy_after(frame + 1 + _DECIDED_AFTER)
+        if not noisy:
             return self._quiet
         self.held = self._noisy
         return self._noisy
@@ -195,7 +202,7 @@ class TurnBridge:
             if voiced[side] and not self._previous[side]:
                 self._started[side] = self._frame
         for side in (0, 1):
-            reach = min(self._window.reach(side), len(self._pending))
+            reach = min(self._window.reach(side, self._frame), len(self._pending))
             if not voiced[side]:
                 self._other_spoke[side] = self._other_spoke[side] or voiced[1 - side]
                 continue
