@@ -1,5 +1,6 @@
-"""Live audio is analysed in gathered pieces: every sample arrives, in order, the echo canceller
-still gets what it needs, and the figures of a call played in real time are those of the same
+"""Live audio is analysed in gathered pieces, the channels together: every sample arrives, in
+order, the echo canceller still gets what it needs, the channels' voice activity judged together
+is what each would be alone, and the figures of a call played in real time are those of the same
 call analysed flat out."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from room_noise import add_noise, with_floor
 
 from salesmirror.audio.file_playback import FilePlayback
 from salesmirror.audio.source import BLOCK_SAMPLES
+from salesmirror.coaching.neural_vad import SileroFrames, feed_together
+from salesmirror.coaching.voice_activity import ChannelActivity, feed_channels
 from salesmirror.events import Speaker
 from salesmirror.pipeline.call_pipeline import CallPipeline, ProblemCollector
 from salesmirror.pipeline.channel_audio import AsDelivered, Gathered, WithoutEcho
@@ -97,3 +100,57 @@ def test_the_microphones_last_audio_has_its_echo_removed_though_the_calls_was_st
     left_db = 10 * np.log10(np.mean(left[tail] ** 2) + 1)
     assert np.mean(mic[tail].astype(np.float64) ** 2) > 1000  # the call is speaking there
     assert left_db < echo_db - 10
+
+
+def test_both_channels_come_out_together_and_a_stalled_one_holds_nothing_back() -> None:
+    you, them, _ = make_call("pyannote_sample")
+    gathered = Gathered(AsDelivered(), PIECE)
+    released_together = 0
+    for at in range(0, 40 * BLOCK_SAMPLES, BLOCK_SAMPLES):
+        gathered.push(Speaker.YOU, you[at : at + BLOCK_SAMPLES])
+        out = gathered.push(Speaker.THEM, them[at : at + BLOCK_SAMPLES])
+        if out:
+            assert [speaker for speaker, _ in out] == [Speaker.YOU, Speaker.THEM]
+            released_together += 1
+    assert released_together == 10
+    # The call's audio stops arriving: the microphone goes on alone, at most two pieces behind.
+    sizes = []
+    for at in range(40 * BLOCK_SAMPLES, 80 * BLOCK_SAMPLES, BLOCK_SAMPLES):
+        for speaker, samples in gathered.push(Speaker.YOU, you[at : at + BLOCK_SAMPLES]):
+            assert speaker is Speaker.YOU
+            sizes.append(samples.size)
+    assert sizes == [2 * PIECE] * 5
+    assert gathered.end(Speaker.THEM) == []  # it delivered nothing since
+    assert gathered.end(Speaker.YOU) == []
+
+
+def test_two_channels_judged_together_decide_exactly_as_each_alone() -> None:
+    you, them, _ = make_call("ami_dev00")
+    you, them = add_noise(you, "clicks", 20), with_floor(them)
+    alone = {Speaker.YOU: ChannelActivity(own_voice=True), Speaker.THEM: ChannelActivity()}
+    together = {Speaker.YOU: ChannelActivity(own_voice=True), Speaker.THEM: ChannelActivity()}
+    decided_alone: dict[Speaker, list[bool]] = {Speaker.YOU: [], Speaker.THEM: []}
+    decided_together: dict[Speaker, list[bool]] = {Speaker.YOU: [], Speaker.THEM: []}
+    for at in range(0, you.size, PIECE - 130):  # pieces that split chunks and frames anywhere
+        pieces = [(Speaker.YOU, you[at : at + PIECE - 130]), (Speaker.THEM, them[at : at + PIECE - 130])]
+        for speaker, samples in pieces:
+            decided_alone[speaker] += alone[speaker].feed(samples)
+        fed = feed_channels([(together[speaker], samples) for speaker, samples in pieces])
+        for (speaker, _), decisions in zip(pieces, fed, strict=True):
+            decided_together[speaker] += decisions
+    for speaker in (Speaker.YOU, Speaker.THEM):
+        decided_alone[speaker] += alone[speaker].flush()
+        decided_together[speaker] += together[speaker].flush()
+    assert decided_together == decided_alone
+    assert any(decided_alone[Speaker.YOU]) and any(decided_alone[Speaker.THEM])
+
+
+def test_speech_probabilities_of_a_batch_are_those_of_each_channel_alone() -> None:
+    you, them, _ = make_call("pyannote_sample")
+    them = with_floor(them)
+    alone, batched = [SileroFrames(), SileroFrames()], [SileroFrames(), SileroFrames()]
+    step = 3000
+    for at in range(0, you.size, step):
+        blocks = [you[at : at + step], them[at : at + step + 700]]  # the channels run out of step
+        separate = [frames.feed(block) for frames, block in zip(alone, blocks, strict=True)]
+        assert feed_together(list(zip(batched, blocks, strict=True))) == separate

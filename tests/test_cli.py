@@ -241,7 +241,7 @@ def test_a_defect_in_the_analysis_worker_ends_the_command_with_one_line_not_a_ha
     you, them = write_call("ami_dev00", tmp_path)
     code = (
         "import sys; from salesmirror.coaching import neural_vad;"
-        "neural_vad.SileroFrames.feed = lambda self, samples: 1 / 0;"
+        "neural_vad.silero_session = lambda: 1 / 0;"
         "from salesmirror.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     done = subprocess.run(

@@ -26,16 +26,17 @@ typing, babble, pink noise and line hiss mixed in.
 from __future__ import annotations
 
 from collections import deque
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 import webrtcvad
 
 from salesmirror.audio_format import FRAME_SAMPLES, FRAME_SECONDS, SAMPLE_RATE
-from salesmirror.coaching.neural_vad import SileroFrames
+from salesmirror.coaching.neural_vad import SileroFrames, feed_together
 from salesmirror.coaching.room_level import RoomLevel, frame_levels
 
-__all__ = ["ChannelActivity", "PauseBridge", "TurnBridge"]
+__all__ = ["ChannelActivity", "PauseBridge", "TurnBridge", "feed_channels"]
 
 DEFAULT_BRIDGE_SECONDS = 0.7
 # In a noisy room (pink noise 10 dB under the speech) the detectors lose the quiet ends of words, so
@@ -233,6 +234,36 @@ class TurnBridge:
         return rest
 
 
+class Fed(Protocol):
+    """Any channel's voice activity: blocks in, final 20 ms decisions out."""
+
+    def feed(self, samples: np.ndarray) -> list[bool]: ...
+
+
+def feed_channels(feeds: Sequence[tuple[Fed, np.ndarray]]) -> list[list[bool]]:
+    """Each (channel, block) fed in order, the decisions of each returned in the same order.
+    Neighbouring blocks of different detected channels share their neural detector's runs
+    (`feed_together`); each channel decides exactly as it would alone."""
+    decisions: list[list[bool]] = []
+    batch: list[tuple[ChannelActivity, np.ndarray]] = []
+
+    def run_batch() -> None:
+        judged = feed_together([(activity._silero, activity._framed(samples)) for activity, samples in batch])
+        decisions.extend(activity._judged(p) for (activity, _), p in zip(batch, judged, strict=True))
+        batch.clear()
+
+    for activity, samples in feeds:
+        if not isinstance(activity, ChannelActivity):
+            run_batch()
+            decisions.append(activity.feed(samples))
+            continue
+        if any(activity is waiting for waiting, _ in batch):
+            run_batch()
+        batch.append((activity, samples))
+    run_batch()
+    return decisions
+
+
 class ChannelActivity:
     """The three judges plus the bridge for one channel: int16 blocks in, final 20 ms decisions out.
 
@@ -278,6 +309,11 @@ class ChannelActivity:
         return self._voiced_in_feed or (since is not None and since * FRAME_SECONDS < seconds)
 
     def feed(self, samples: np.ndarray) -> list[bool]:
+        return feed_channels([(self, samples)])[0]
+
+    def _framed(self, samples: np.ndarray) -> np.ndarray:
+        """WebRTC's decision and the level of each whole frame of what was carried over plus
+        `samples`, kept until Silero has judged them; returns those frames' samples for Silero."""
         self._voiced_in_feed = False
         if self._carry.size:
             samples = np.concatenate((self._carry, samples))
@@ -287,8 +323,11 @@ class ChannelActivity:
         if frames.size:
             decisions, levels = self._webrtc.classify(frames), frame_levels(frames)
             self._awaiting_silero.extend(zip(decisions, levels.tolist(), strict=True))
+        return samples[:whole]
+
+    def _judged(self, probabilities: list[float]) -> list[bool]:
         out: list[bool] = []
-        for probability in self._silero.feed(samples[:whole]):
+        for probability in probabilities:
             self._after_silero(probability, out)
         return out
 

@@ -24,7 +24,7 @@ from salesmirror.audio_format import SAMPLE_RATE
 from salesmirror.coaching.echo_leak import EchoLeakMonitor, echo_heard_message
 from salesmirror.coaching.script import GivenSpeech
 from salesmirror.coaching.session import CoachingSession, CoachSettings
-from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge
+from salesmirror.coaching.voice_activity import ChannelActivity, TurnBridge, feed_channels
 from salesmirror.events import CautionKind, Nudge, PartialText, Speaker, TalkFigures, Utterance
 from salesmirror.model_files import ModelError
 from salesmirror.pipeline.channel_audio import (
@@ -379,13 +379,14 @@ class CallPipeline:
             self._credits.release()
 
     def _hear_all(self, blocks: ChannelBlocks) -> None:
-        for speaker, samples in blocks:
-            self._hear(speaker, samples)
+        # Voice activity first, for all the blocks at once: the channels share the network's runs.
+        decided = feed_channels([(self._activity[speaker], samples) for speaker, samples in blocks])
+        for (speaker, samples), decisions in zip(blocks, decided, strict=True):
+            self._hear(speaker, samples, decisions)
 
-    def _hear(self, speaker: Speaker, samples: np.ndarray) -> None:
-        """One channel's audio, echo already removed: voice activity, recognition, figures."""
+    def _hear(self, speaker: Speaker, samples: np.ndarray, decisions: list[bool]) -> None:
+        """One channel's audio, echo already removed, and its voice activity: recognition, figures."""
         activity = self._activity[speaker]
-        decisions = activity.feed(samples)
         if activity.noisy:
             since = self._noisy_since.setdefault(speaker, self.session.now)
             if self.session.now - since >= _NOISY_FOR_S:

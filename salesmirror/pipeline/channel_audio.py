@@ -67,22 +67,33 @@ class Gathered:
     each block on its own cost more than analysing the same audio in larger pieces: on the
     two-minute call of `tests/benchmarks/live_cpu.py` the analysis worker took 3.1 % of a core
     with 60 ms blocks and 1.9 % with 240 ms (Silero's network and the Python around each block
-    run warm several times in a row instead of once per wake-up). Decisions already come out
-    about 1.2 s late, so the wait adds little where it shows.
+    run warm several times in a row instead of once per wake-up). Released together, the
+    channels' pieces share the network's runs (`feed_channels`); a channel whose partner has
+    fallen behind (a stalled device) goes alone once it holds two pieces, or two of the largest
+    blocks a source delivered. Decisions already come out about 1.2 s late, so the wait adds
+    little where it shows.
     """
 
     def __init__(self, inner: ChannelAudio, samples: int) -> None:
         self._inner = inner
         self._samples = samples
         self._held: defaultdict[Speaker, list[np.ndarray]] = defaultdict(list)
-        self._held_samples: defaultdict[Speaker, int] = defaultdict(int)
+        self._held_samples: defaultdict[Speaker, int] = defaultdict(int)  # also: the channels open
+        self._alone = 2 * samples  # held this much, a channel stops waiting for the others
 
     def push(self, speaker: Speaker, samples: np.ndarray) -> ChannelBlocks:
         self._held[speaker].append(samples)
         self._held_samples[speaker] += samples.size
+        self._alone = max(self._alone, 2 * samples.size)  # recordings played flat out: 1.2 s blocks
         if self._held_samples[speaker] < self._samples:
             return []
-        return self._inner.push(speaker, self._take(speaker))
+        if all(held >= self._samples for held in self._held_samples.values()):
+            ready = list(self._held_samples)
+        elif self._held_samples[speaker] >= self._alone:
+            ready = [speaker]
+        else:
+            return []
+        return [block for channel in ready for block in self._inner.push(channel, self._take(channel))]
 
     def end(self, speaker: Speaker) -> ChannelBlocks:
         # Everything that arrived before the end goes on before it, on every channel: the echo
@@ -93,6 +104,7 @@ class Gathered:
             if held
             for block in self._inner.push(channel, self._take(channel))
         ]
+        self._held_samples.pop(speaker, None)  # the others no longer wait for it
         return [*out, *self._inner.end(speaker)]
 
     def _take(self, speaker: Speaker) -> np.ndarray:
