@@ -400,7 +400,7 @@ class CallPipeline:
             self.journal.keep_audio(speaker, samples)
         worker = self._recognizers.get(speaker)
         if worker is not None:
-            voice = self._activity[speaker].heard_voice_within(TURN_END_S)
+            voice = activity.heard_voice_within(TURN_END_S)
             for item in self._gates[speaker].push(samples, voice):
                 worker.feed(item)
         if self._judge is not None:
